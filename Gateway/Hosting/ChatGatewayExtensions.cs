@@ -1,0 +1,88 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using OrleansChat.Gateway.Api;
+using OrleansChat.Gateway.Cluster;
+using OrleansChat.Gateway.Hub;
+using OrleansChat.Gateway.Transport;
+
+namespace OrleansChat.Gateway.Hosting;
+
+/// <summary>Sets up the gateway: options, the Orleans client, the hub, the socket endpoint and the HTTP API.</summary>
+public static class ChatGatewayExtensions
+{
+    /// <summary>Registers the gateway's services and its Orleans client.</summary>
+    public static IHostApplicationBuilder AddChatGateway(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChatGatewayOptions>()
+            .Bind(builder.Configuration.GetSection(ChatGatewayOptions.Section))
+            .Validate(o => o.MaxFrameBytes > 0 && o.OutboundQueueLimit > 1 && o.MaxRoomsPerConnection > 0, "Chat:Gateway limits must be positive")
+            .Validate(o => o.SendsPerSecond > 0 && o.SendBurst >= o.SendsPerSecond, "Chat:Gateway:SendBurst must be at least SendsPerSecond")
+            .Validate(o => o.HistoryOnJoin >= 0 && o.RecoveryLimit > 0, "Chat:Gateway history limits must be positive")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<RoomHub>();
+        builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<WebSocketEndpoint>();
+        builder.Services.AddSingleton<ClusterConnection>();
+        builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+
+        builder.AddChatClusterClient();
+        builder.Services.AddHostedService<ClusterStartup>();
+        return builder;
+    }
+
+    /// <summary>Maps the chat page, <c>/ws</c>, the HTTP API and the health endpoints.</summary>
+    public static WebApplication MapChatGateway(this WebApplication app)
+    {
+        app.UseWebSockets();
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.MapRoomsApi();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    private static void AddChatClusterClient(this IHostApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetSection(ClusterClientOptions.Section).Get<ClusterClientOptions>() ?? new();
+        builder.UseOrleansClient(client =>
+        {
+            client.Services.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            switch (cluster.Clustering)
+            {
+                case "Localhost":
+                    client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, cluster.GatewayPort));
+                    break;
+                case "Static":
+                    client.UseStaticClustering(cluster.Gateways.Select(ParseEndpoint).ToArray());
+                    break;
+                default:
+                    throw new InvalidOperationException($"Chat:Cluster:Clustering '{cluster.Clustering}' is not supported; use 'Localhost' or 'Static'.");
+            }
+
+            client.AddMemoryStreams(ChatStreams.ProviderName);
+            // Keep trying to reach the cluster at start-up: the silo may come up after the gateway.
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                return true;
+            });
+            client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnection>());
+        });
+    }
+
+    private static IPEndPoint ParseEndpoint(string value) =>
+        IPEndPoint.TryParse(value, out var endpoint)
+            ? endpoint
+            : throw new InvalidOperationException($"Chat:Cluster:Gateways entry '{value}' is not host:port with an IP address.");
+}

@@ -1,0 +1,47 @@
+namespace OrleansChat.Gateway.Hosting;
+
+/// <summary>The gateway's limits and defaults, bound from <c>Chat:Gateway</c>; each default is the wire contract's.</summary>
+public sealed class ChatGatewayOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string Section = "Chat:Gateway";
+
+    /// <summary>Messages in a plain <c>join</c> reply. Default 50.</summary>
+    public int HistoryOnJoin { get; set; } = 50;
+
+    /// <summary>The most messages a <c>join</c> with <c>since</c> returns (the room's history window). Default 1,000.</summary>
+    public int RecoveryLimit { get; set; } = 1000;
+
+    /// <summary>The largest client frame in bytes; larger closes the socket with 1009. Default 16 KiB.</summary>
+    public int MaxFrameBytes { get; set; } = 16 * 1024;
+
+    /// <summary>The longest message text in characters (<c>too_long</c> past it). Default 4,000.</summary>
+    public int MaxTextLength { get; set; } = 4000;
+
+    /// <summary>Rooms one socket may be in at once (<c>too_many_rooms</c> past it). Default 100.</summary>
+    public int MaxRoomsPerConnection { get; set; } = 100;
+
+    /// <summary>Frames queued for one socket before it is closed with 1013; typing is dropped past half. Default 1,000.</summary>
+    public int OutboundQueueLimit { get; set; } = 1000;
+
+    /// <summary>Sends and typing hints per second per connection. Default 10.</summary>
+    public int SendsPerSecond { get; set; } = 10;
+
+    /// <summary>The burst of sends and typing hints a connection may make at once. Default 20.</summary>
+    public int SendBurst { get; set; } = 20;
+
+    /// <summary>How often the server pings an open socket. Default 15 s.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long after a ping without a pong the socket is aborted. Default 15 s.</summary>
+    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a closing socket gets to take its close frame before it is aborted. Default 5 s.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Origins (scheme://host:port) allowed to open <c>/ws</c> besides the gateway's own; a request
+    /// without an <c>Origin</c> header (not a browser) is always allowed. Default none.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace OrleansChat.Gateway.Protocol;
+
+/// <summary>
+/// Writes the server's frames as UTF-8 JSON bytes. A broadcast is written once and the same
+/// bytes are queued on every socket. Text is written without HTML escaping: the wire carries
+/// it as sent, and the page renders it as text.
+/// </summary>
+public static class ServerFrames
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The pong answering a client's ping.</summary>
+    public static readonly byte[] Pong = Write(static w => w.WriteString("type", "pong"));
+
+    /// <summary>The first frame on every socket.</summary>
+    public static byte[] Welcome(string user, string connectionId) => Write(w =>
+    {
+        w.WriteString("type", "welcome");
+        w.WriteString("user", user);
+        w.WriteString("connectionId", connectionId);
+    });
+
+    /// <summary>The reply to a join: the room's latest seq, the history asked for, and who is here.</summary>
+    public static byte[] Joined(string room, HistoryPage page, bool recovered, IEnumerable<string> members) => Write(w =>
+    {
+        w.WriteString("type", "joined");
+        w.WriteString("room", room);
+        w.WriteString("epoch", page.Epoch);
+        w.WriteNumber("seq", page.LatestSeq);
+        w.WriteStartArray("history");
+        foreach (var message in page.Messages)
+        {
+            w.WriteStartObject();
+            WriteMessage(w, room, message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteBoolean("recovered", recovered);
+        w.WriteStartArray("members");
+        foreach (var member in members)
+        {
+            w.WriteStringValue(member);
+        }
+
+        w.WriteEndArray();
+    });
+
+    /// <summary>A stored message, as broadcast to every socket in the room.</summary>
+    public static byte[] Message(string room, ChatMessage message) => Write(w => WriteMessage(w, room, message));
+
+    /// <summary>The acknowledgement of a send, only once the message is stored.</summary>
+    public static byte[] Ack(string room, string id, long seq) => Write(w =>
+    {
+        w.WriteString("type", "ack");
+        w.WriteString("room", room);
+        w.WriteString("id", id);
+        w.WriteNumber("seq", seq);
+    });
+
+    /// <summary>A name's first connection joined, or its last one left.</summary>
+    public static byte[] Presence(string room, string user, bool joined) => Write(w =>
+    {
+        w.WriteString("type", "presence");
+        w.WriteString("room", room);
+        w.WriteString("user", user);
+        w.WriteString("event", joined ? "join" : "leave");
+    });
+
+    /// <summary>Someone else is typing.</summary>
+    public static byte[] Typing(string room, string user) => Write(w =>
+    {
+        w.WriteString("type", "typing");
+        w.WriteString("room", room);
+        w.WriteString("user", user);
+    });
+
+    /// <summary>The reply to a leave.</summary>
+    public static byte[] Left(string room) => Write(w =>
+    {
+        w.WriteString("type", "left");
+        w.WriteString("room", room);
+    });
+
+    /// <summary>A failed request; the connection stays open.</summary>
+    public static byte[] Error(ProtocolError error) => Write(w =>
+    {
+        w.WriteString("type", "error");
+        w.WriteString("code", error.Code);
+        w.WriteString("message", error.Message);
+        if (error.Id is not null)
+        {
+            w.WriteString("id", error.Id);
+        }
+
+        if (error.Room is not null)
+        {
+            w.WriteString("room", error.Room);
+        }
+    });
+
+    /// <summary>The wire form of a timestamp: UTC, milliseconds, ISO 8601.</summary>
+    public static string FormatTimestamp(DateTimeOffset timestamp) =>
+        timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Writes a message's fields (with <c>type</c>) into the current JSON object.</summary>
+    public static void WriteMessage(Utf8JsonWriter w, string room, ChatMessage message)
+    {
+        w.WriteString("type", "message");
+        w.WriteString("room", room);
+        w.WriteNumber("seq", message.Seq);
+        w.WriteString("id", message.Id);
+        w.WriteString("user", message.User);
+        w.WriteString("text", message.Text);
+        w.WriteString("ts", FormatTimestamp(message.Timestamp));
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

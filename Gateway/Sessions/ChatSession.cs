@@ -1,0 +1,216 @@
+using System.Threading.RateLimiting;
+using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Hub;
+using OrleansChat.Gateway.Protocol;
+using OrleansChat.Gateway.Transport;
+
+namespace OrleansChat.Gateway.Sessions;
+
+/// <summary>
+/// The wire protocol for one socket: turns client frames into hub calls and replies, and holds
+/// the socket's rooms and its rate limit. Frames are handled one at a time in arrival order, so
+/// one client's sends are stored in the order it sent them.
+/// </summary>
+public sealed partial class ChatSession(
+    WebSocketConnection connection,
+    string user,
+    RoomHub hub,
+    ChatGatewayOptions options,
+    ILogger logger) : IRoomMember, IAsyncDisposable
+{
+    private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
+
+    // Made on first use: an idle socket carries no limiter (and no replenishment timer).
+    private TokenBucketRateLimiter? _limiter;
+
+    /// <inheritdoc />
+    public string User { get; } = user;
+
+    /// <inheritdoc />
+    public bool Deliver(ReadOnlyMemory<byte> frame, bool droppable) => connection.TrySend(frame, droppable);
+
+    /// <summary>Sends the welcome frame.</summary>
+    public void Start() => connection.TrySend(ServerFrames.Welcome(User, connection.Id));
+
+    /// <summary>Handles one complete client text frame.</summary>
+    public async Task HandleAsync(ReadOnlyMemory<byte> utf8)
+    {
+        var (frame, error) = ClientFrameParser.Parse(utf8);
+        if (frame is null)
+        {
+            Reply(error!);
+            return;
+        }
+
+        switch (frame.Type)
+        {
+            case ClientFrameType.Ping:
+                connection.TrySend(ServerFrames.Pong);
+                break;
+            case ClientFrameType.Join:
+                await JoinAsync(frame);
+                break;
+            case ClientFrameType.Leave:
+                await LeaveAsync(frame.Room!);
+                break;
+            case ClientFrameType.Send:
+                await SendAsync(frame);
+                break;
+            case ClientFrameType.Typing:
+                await TypingAsync(frame);
+                break;
+            default:
+                Reply(new ProtocolError(ErrorCodes.BadRequest, "unknown frame type"));
+                break;
+        }
+    }
+
+    /// <summary>Leaves every room, so the hub releases what this socket held.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var room in _rooms)
+        {
+            try
+            {
+                await hub.LeaveAsync(this, room);
+            }
+            catch (Exception exception)
+            {
+                LogLeaveFailed(exception, room);
+            }
+        }
+
+        _rooms.Clear();
+        _limiter?.Dispose();
+    }
+
+    private async Task JoinAsync(ClientFrame frame)
+    {
+        var room = frame.Room!;
+        if (!_rooms.Contains(room) && _rooms.Count >= options.MaxRoomsPerConnection)
+        {
+            Reply(new ProtocolError(ErrorCodes.TooManyRooms, $"a connection can be in at most {options.MaxRoomsPerConnection} rooms", Room: room));
+            return;
+        }
+
+        try
+        {
+            _rooms.Add(room);
+            await hub.JoinAsync(this, room, frame.Since, frame.Epoch);
+        }
+        catch (Exception exception)
+        {
+            _rooms.Remove(room);
+            LogClusterFailure(exception, "join", room);
+            Reply(new ProtocolError(ErrorCodes.Unavailable, "the cluster cannot take the request now; retry", Room: room));
+        }
+    }
+
+    private async Task LeaveAsync(string room)
+    {
+        if (_rooms.Remove(room))
+        {
+            await hub.LeaveAsync(this, room);
+        }
+
+        connection.TrySend(ServerFrames.Left(room));
+    }
+
+    private async Task SendAsync(ClientFrame frame)
+    {
+        var (room, id, text) = (frame.Room!, frame.Id!, frame.Text!);
+        if (!_rooms.Contains(room))
+        {
+            Reply(new ProtocolError(ErrorCodes.NotJoined, "join the room before sending to it", id, room));
+            return;
+        }
+
+        if (MessageRules.IsBlank(text))
+        {
+            Reply(new ProtocolError(ErrorCodes.BadRequest, "'text' must not be empty or white space", id, room));
+            return;
+        }
+
+        if (text.Length > options.MaxTextLength)
+        {
+            Reply(new ProtocolError(ErrorCodes.TooLong, $"text is limited to {options.MaxTextLength} characters", id, room));
+            return;
+        }
+
+        if (!TryTakePermit())
+        {
+            Reply(new ProtocolError(ErrorCodes.RateLimited, $"at most {options.SendsPerSecond} sends a second", id, room));
+            return;
+        }
+
+        try
+        {
+            var result = await hub.PostAsync(room, new PostRequest(User, id, text));
+            switch (result.Status)
+            {
+                case PostStatus.Stored or PostStatus.Duplicate:
+                    connection.TrySend(ServerFrames.Ack(room, id, result.Seq));
+                    break;
+                case PostStatus.TooLong:
+                    Reply(new ProtocolError(ErrorCodes.TooLong, "text is over the room's limit", id, room));
+                    break;
+                default:
+                    Reply(new ProtocolError(ErrorCodes.BadRequest, "the message was not valid", id, room));
+                    break;
+            }
+        }
+        catch (Exception exception)
+        {
+            LogClusterFailure(exception, "send", room);
+            Reply(new ProtocolError(ErrorCodes.Unavailable, "the message was not stored; retry with the same id", id, room));
+        }
+    }
+
+    private async Task TypingAsync(ClientFrame frame)
+    {
+        var room = frame.Room!;
+        if (!_rooms.Contains(room))
+        {
+            Reply(new ProtocolError(ErrorCodes.NotJoined, "join the room before typing in it", Room: room));
+            return;
+        }
+
+        if (!TryTakePermit())
+        {
+            Reply(new ProtocolError(ErrorCodes.RateLimited, $"at most {options.SendsPerSecond} sends and typing hints a second", Room: room));
+            return;
+        }
+
+        try
+        {
+            await hub.TypingAsync(room, User);
+        }
+        catch (Exception exception)
+        {
+            // A lost typing hint is harmless; the next keystroke sends another.
+            LogClusterFailure(exception, "typing", room);
+        }
+    }
+
+    private bool TryTakePermit()
+    {
+        _limiter ??= new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.SendBurst,
+            TokensPerPeriod = options.SendsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+        using var lease = _limiter.AttemptAcquire();
+        return lease.IsAcquired;
+    }
+
+    private void Reply(ProtocolError error) => connection.TrySend(ServerFrames.Error(error));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Operation} in room {Room} failed: the cluster is unavailable")]
+    private partial void LogClusterFailure(Exception exception, string operation, string room);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leaving room {Room} failed")]
+    private partial void LogLeaveFailed(Exception exception, string room);
+}

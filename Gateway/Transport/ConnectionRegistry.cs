@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+
+namespace OrleansChat.Gateway.Transport;
+
+/// <summary>The open sockets of this gateway, so that a shutdown can close them all with 1001 (drain).</summary>
+public sealed class ConnectionRegistry
+{
+    private readonly ConcurrentDictionary<WebSocketConnection, byte> _connections = new();
+    private readonly TaskCompletionSource _emptied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _draining;
+
+    /// <summary>Open sockets.</summary>
+    public int Count => _connections.Count;
+
+    /// <summary>False once the gateway started draining: new sockets are refused.</summary>
+    public bool IsAccepting => !_draining;
+
+    /// <summary>Tracks a socket until the returned handle is disposed.</summary>
+    public IDisposable Add(WebSocketConnection connection)
+    {
+        _connections.TryAdd(connection, 0);
+        return new Registration(this, connection);
+    }
+
+    /// <summary>Stops accepting and asks every open socket to close with 1001 so its client reconnects elsewhere.</summary>
+    public void Drain()
+    {
+        _draining = true;
+        SignalIfDrained();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+        }
+    }
+
+    /// <summary>Completes once draining has started and every socket has closed.</summary>
+    public Task WaitForEmptyAsync(CancellationToken cancellationToken) => _emptied.Task.WaitAsync(cancellationToken);
+
+    private void SignalIfDrained()
+    {
+        if (_draining && _connections.IsEmpty)
+        {
+            _emptied.TrySetResult();
+        }
+    }
+
+    private sealed class Registration(ConnectionRegistry registry, WebSocketConnection connection) : IDisposable
+    {
+        public void Dispose()
+        {
+            registry._connections.TryRemove(connection, out _);
+            registry.SignalIfDrained();
+        }
+    }
+}

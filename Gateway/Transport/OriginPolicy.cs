@@ -1,0 +1,22 @@
+namespace OrleansChat.Gateway.Transport;
+
+/// <summary>
+/// Cross-site WebSocket hijacking guard: browsers always send <c>Origin</c> on a WebSocket
+/// upgrade, so one that is present must be the gateway's own or a configured one.
+/// </summary>
+public static class OriginPolicy
+{
+    /// <summary>True when the request has no Origin, or its Origin is allowed.</summary>
+    public static bool IsAllowed(HttpRequest request, IEnumerable<string> allowed)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (string.IsNullOrEmpty(origin))
+        {
+            return true;
+        }
+
+        var own = $"{request.Scheme}://{request.Host.Value}";
+        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
+            || allowed.Any(a => string.Equals(origin, a.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Hub;
+using OrleansChat.Gateway.Sessions;
+
+namespace OrleansChat.Gateway.Transport;
+
+/// <summary>
+/// <c>GET /ws</c>: checks the request before any upgrade (name 400, origin 403), accepts the
+/// socket with the framework's keep-alive pings, and runs its session until it closes.
+/// </summary>
+public sealed partial class WebSocketEndpoint(
+    RoomHub hub,
+    ConnectionRegistry registry,
+    IOptions<ChatGatewayOptions> options,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ChatGatewayOptions _options = options.Value;
+    private readonly ILogger _logger = loggerFactory.CreateLogger<WebSocketEndpoint>();
+
+    /// <summary>Handles one request to <c>/ws</c>.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Results.Problem("this endpoint takes WebSocket upgrades only", statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            return;
+        }
+
+        if (!OriginPolicy.IsAllowed(context.Request, _options.AllowedOrigins))
+        {
+            await Results.Problem("origin not allowed", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
+            return;
+        }
+
+        var user = MessageRules.NormalizeUser(context.Request.Query["name"]);
+        if (user is null)
+        {
+            await Results.Problem("'name' must be 1 to 32 letters, digits, spaces, '_', '-' or '.'", statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            return;
+        }
+
+        if (!registry.IsAccepting)
+        {
+            await Results.Problem("the gateway is shutting down", statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = _options.PingInterval,
+            KeepAliveTimeout = _options.PongTimeout,
+        });
+        var limits = new TransportLimits(_options.MaxFrameBytes, _options.OutboundQueueLimit, _options.CloseTimeout);
+        using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), limits, loggerFactory.CreateLogger<WebSocketConnection>());
+        await using var session = new ChatSession(connection, user, hub, _options, loggerFactory.CreateLogger<ChatSession>());
+        using var registration = registry.Add(connection);
+        LogConnected(connection.Id, user);
+        session.Start();
+        await connection.RunAsync(session.HandleAsync);
+        LogDisconnected(connection.Id, user);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened for {User}")]
+    private partial void LogConnected(string connectionId, string user);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} of {User} closed")]
+    private partial void LogDisconnected(string connectionId, string user);
+}

@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+
+namespace OrleansChat;
+
+/// <summary>
+/// The wire contract's rules for names, rooms and message ids, shared by the gateway (which
+/// answers with the contract's errors) and the room grain (which never trusts its caller).
+/// </summary>
+public static partial class MessageRules
+{
+    /// <summary>The longest client-chosen message id.</summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>The longest display name, after trimming.</summary>
+    public const int MaxUserLength = 32;
+
+    /// <summary>True for 1 to 64 characters, <c>^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$</c>.</summary>
+    public static bool IsValidRoom(string? room) => room is not null && RoomPattern().IsMatch(room);
+
+    /// <summary>True for an already trimmed name of 1 to 32 letters, digits, spaces, '_', '-' or '.'.</summary>
+    public static bool IsValidUser(string? user) =>
+        user is { Length: > 0 and <= MaxUserLength } && user.Trim().Length == user.Length && UserPattern().IsMatch(user);
+
+    /// <summary>True for 1 to 64 characters.</summary>
+    public static bool IsValidId(string? id) => id is { Length: > 0 and <= MaxIdLength };
+
+    /// <summary>True when the text is missing, empty or only white space.</summary>
+    public static bool IsBlank(string? text) => string.IsNullOrWhiteSpace(text);
+
+    /// <summary>Trims a display name as given on connect; null when it is not valid after trimming.</summary>
+    public static string? NormalizeUser(string? raw)
+    {
+        var trimmed = raw?.Trim();
+        return IsValidUser(trimmed) ? trimmed : null;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex RoomPattern();
+
+    [GeneratedRegex(@"^[\p{L}\p{Nd} _.\-]+\z", RegexOptions.CultureInvariant)]
+    private static partial Regex UserPattern();
+}

@@ -1,0 +1,44 @@
+namespace OrleansChat.Silo.Hosting;
+
+/// <summary>
+/// Which providers the silo runs on, chosen in one place. Bound from <c>Chat:Cluster</c>
+/// (appsettings, or environment variables such as <c>Chat__Cluster__Storage</c>).
+/// </summary>
+public sealed class ChatClusterOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string Section = "Chat:Cluster";
+
+    /// <summary>Membership: <c>Localhost</c> (development clustering, one machine). Default <c>Localhost</c>.</summary>
+    public string Clustering { get; set; } = "Localhost";
+
+    /// <summary>Grain storage for room history and stream pub-sub: <c>Memory</c>. Default <c>Memory</c>.</summary>
+    public string Storage { get; set; } = "Memory";
+
+    /// <summary>The room stream provider: <c>Memory</c> (Orleans' memory streams). Default <c>Memory</c>.</summary>
+    public string Streams { get; set; } = "Memory";
+
+    /// <summary>The cluster id; silos and gateways of one cluster share it. Default <c>dev</c>.</summary>
+    public string ClusterId { get; set; } = "dev";
+
+    /// <summary>The service id; stable across deployments of the same service. Default <c>dev</c>.</summary>
+    public string ServiceId { get; set; } = "dev";
+
+    /// <summary>The silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port clients (gateways) connect to. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>With <c>Localhost</c> clustering, the silo port of the primary silo (the first one started). Default: this silo.</summary>
+    public int? PrimarySiloPort { get; set; }
+
+    /// <summary>
+    /// How often a stream pulling agent looks for new events in its queue when it found none.
+    /// Orleans' default is 100 ms, which would add up to 100 ms to every message; default 5 ms.
+    /// </summary>
+    public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>How many queues (and pulling agents) the memory stream provider spreads rooms over. Default 4.</summary>
+    public int StreamQueues { get; set; } = 4;
+}

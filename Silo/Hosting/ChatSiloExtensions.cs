@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Net;
+using Orleans.Configuration;
+using OrleansChat.Grains;
+
+namespace OrleansChat.Silo.Hosting;
+
+/// <summary>Sets up a chat silo: the one place where clustering, storage and streams are chosen from configuration.</summary>
+public static class ChatSiloExtensions
+{
+    /// <summary>Adds Orleans with the chat grains and the providers named in <c>Chat:Cluster</c>.</summary>
+    public static IHostApplicationBuilder AddChatSilo(this IHostApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>() ?? new();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster));
+        return builder;
+    }
+
+    /// <summary>Registers what the chat grains need apart from clustering: options, storage and the room streams.</summary>
+    public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>() ?? new();
+        silo.Services.AddOptions<ChatRoomOptions>()
+            .Bind(configuration.GetSection(ChatRoomOptions.Section))
+            .Validate(o => o.HistoryWindow > 0 && o.ChunkSize > 0 && o.MaxTextLength > 0, "Chat:Rooms values must be positive")
+            .ValidateOnStart();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+
+        switch (cluster.Storage)
+        {
+            case "Memory":
+                silo.AddMemoryGrainStorage(ChatStorage.RoomStorage);
+                silo.AddMemoryGrainStorage(ChatStorage.PubSubStore);
+                break;
+            default:
+                throw new InvalidOperationException($"Chat:Cluster:Storage '{cluster.Storage}' is not supported; use 'Memory'.");
+        }
+
+        switch (cluster.Streams)
+        {
+            case "Memory":
+                silo.AddMemoryStreams(ChatStreams.ProviderName, streams =>
+                {
+                    streams.ConfigurePartitioning(cluster.StreamQueues);
+                    streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = cluster.StreamPollPeriod));
+                });
+                break;
+            default:
+                throw new InvalidOperationException($"Chat:Cluster:Streams '{cluster.Streams}' is not supported; use 'Memory'.");
+        }
+
+        return silo;
+    }
+
+    private static ISiloBuilder UseChatCluster(this ISiloBuilder silo, ChatClusterOptions cluster)
+    {
+        switch (cluster.Clustering)
+        {
+            case "Localhost":
+                var primary = new IPEndPoint(IPAddress.Loopback, cluster.PrimarySiloPort ?? cluster.SiloPort);
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, primary, cluster.ServiceId, cluster.ClusterId);
+                break;
+            default:
+                throw new InvalidOperationException($"Chat:Cluster:Clustering '{cluster.Clustering}' is not supported; use 'Localhost'.");
+        }
+
+        // Set explicitly: the gateway's client must present the same ids in its connection preamble.
+        silo.Services.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        return silo;
+    }
+}
