@@ -1,0 +1,95 @@
+using OrleansChat.Bench.Report;
+using OrleansChat.Bench.Results;
+using OrleansChat.Bench.Scenarios;
+using Spectre.Console;
+
+namespace OrleansChat.Bench.Cli;
+
+/// <summary>Dispatches the command line to a scenario, <c>wait</c> or <c>report</c>.</summary>
+internal static class BenchCommand
+{
+    private const string Usage = """
+        OrleansChat.Bench <scenario|command> [--option value ...]
+
+        Scenarios (each writes a JSON result and prints a table):
+          latency      50 receivers, 200 msg/s from sender sockets at 8/s each, 20 s
+                       --receivers --rate --per-socket-rate --duration --warmup
+          sweep        latency at several rates, a few seconds each (for the plot)
+                       --rates 50,100,200,400 --receivers --per-socket-rate --duration --warmup
+          fanout       1,000 receivers in one room: windowed senders, then a steady rate
+                       --receivers --senders --window --per-socket-rate --duration --warmup
+                       --steady-rate --steady-duration
+          rooms        500 rooms x 4 clients, each sending 1 msg/s
+                       --rooms --clients-per-room --per-client-rate --duration --warmup
+          connections  10,000 idle sockets in 1,000 rooms: connect time, memory per socket, idle CPU
+                       --connections --rooms --duration (idle seconds) --settle
+          idle         server CPU with no traffic   --duration
+
+        Common options:
+          --url ws://127.0.0.1:5090/ws   server endpoint (loopback only; http://host:port works too)
+          --target NAME                  label in results (baseline, system)
+          --out FILE                     result file (default results/TARGET/SCENARIO.json)
+          --pids name=PID,...            server processes to watch (CPU, VmRSS)
+          --scale F                      multiply client and room counts (e.g. 0.02 for a quick run)
+          --duration S                   measured seconds
+          --concurrency N                sockets connecting at once (64)
+          --source-addresses N           spread sockets over 127.0.0.1..127.0.0.N
+          --size N                       message text length (64)
+          --drain S                      wait for stragglers after sending (5)
+          --timeout S                    limit for one connect or join (20)
+
+        Commands:
+          wait --url http://127.0.0.1:PORT/health/ready [--timeout 60]
+          report --results DIR --out docs/performance.md --plot docs/performance-latency.png
+                 [--machine FILE] [--commands FILE]
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            var parsed = BenchArgs.Parse(args);
+            return parsed.Verb switch
+            {
+                "help" or "-h" or "--help" => PrintUsage(),
+                "wait" => await WaitCommand.RunAsync(parsed),
+                "report" => await ReportCommand.RunAsync(parsed),
+                "latency" => await RunScenarioAsync(parsed, LatencyScenario.RunAsync),
+                "sweep" => await RunScenarioAsync(parsed, SweepScenario.RunAsync),
+                "fanout" => await RunScenarioAsync(parsed, FanoutScenario.RunAsync),
+                "rooms" => await RunScenarioAsync(parsed, RoomsScenario.RunAsync),
+                "connections" => await RunScenarioAsync(parsed, ConnectionsScenario.RunAsync),
+                "idle" => await RunScenarioAsync(parsed, IdleScenario.RunAsync),
+                _ => throw new ArgumentException($"Unknown scenario or command '{parsed.Verb}'."),
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+            AnsiConsole.WriteLine("Run without arguments for usage.");
+            return 2;
+        }
+        catch (InvalidOperationException ex)
+        {
+            AnsiConsole.MarkupLine($"[red]failed:[/] {Markup.Escape(ex.Message)}");
+            return 1;
+        }
+    }
+
+    private static int PrintUsage()
+    {
+        Console.WriteLine(Usage);
+        return 0;
+    }
+
+    private static async Task<int> RunScenarioAsync(BenchArgs args, Func<ScenarioContext, Task<ScenarioResult>> scenario)
+    {
+        using var context = new ScenarioContext(args);
+        AnsiConsole.MarkupLine($"[grey]{DateTime.Now:HH:mm:ss}[/] {Markup.Escape(context.Scenario)} against {Markup.Escape(context.Target)} ({Markup.Escape(context.Endpoint.ToString())})");
+        var result = await scenario(context);
+        await ResultFile.WriteAsync(context.Output, result);
+        ResultTable.Print(result);
+        AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(context.Output)} in {result.ElapsedSeconds:0.0} s[/]");
+        return 0;
+    }
+}

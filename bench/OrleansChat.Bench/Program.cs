@@ -1,0 +1,3 @@
+using OrleansChat.Bench.Cli;
+
+return await BenchCommand.RunAsync(args);

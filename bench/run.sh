@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Benchmarks OrleansChat (silo + gateway) against bench/Baseline over real WebSockets on
+# loopback, then writes docs/performance.md and docs/performance-latency.png.
+#
+#   bench/run.sh                      build, run the baseline, start and run the system, report
+#   bench/run.sh --quick              the same with few clients and short runs (a smoke test);
+#                                     the report goes to bench/results/ instead of docs/
+#   bench/run.sh --baseline-only      skip the system
+#   bench/run.sh --system-url http://127.0.0.1:8080 --system-pids gateway=PID,silo=PID
+#                                     measure a system that is already running instead of
+#                                     starting one
+#
+# Options: --results DIR (default bench/results), --out FILE (report), --baseline-port N
+# (5090), --system-port N (8080). Everything stays on 127.0.0.1; the full run takes about
+# 8 minutes (builds included) on 2 cores.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RESULTS="$ROOT/bench/results"
+REPORT=""
+BASELINE_PORT=5090
+SYSTEM_PORT=8080
+SYSTEM_URL=""
+SYSTEM_PIDS=""
+QUICK=0
+BASELINE_ONLY=0
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --baseline-only) BASELINE_ONLY=1 ;;
+        --system-url) SYSTEM_URL="$2"; shift ;;
+        --system-pids) SYSTEM_PIDS="$2"; shift ;;
+        --results) RESULTS="$2"; shift ;;
+        --out) REPORT="$2"; shift ;;
+        --baseline-port) BASELINE_PORT="$2"; shift ;;
+        --system-port) SYSTEM_PORT="$2"; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "unknown option: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [[ -z "$REPORT" ]]; then
+    if [[ $QUICK == 1 ]]; then REPORT="$RESULTS/performance.md"; else REPORT="$ROOT/docs/performance.md"; fi
+fi
+PLOT="$(dirname "$REPORT")/performance-latency.png"
+LOGS="$RESULTS/logs"
+BENCH_DLL="$ROOT/bench/OrleansChat.Bench/bin/Release/net10.0/OrleansChat.Bench.dll"
+BASELINE_DLL="$ROOT/bench/Baseline/bin/Release/net10.0/OrleansChat.Baseline.dll"
+STARTED_PIDS=()
+SECONDS=0
+
+log() { printf '\n== [%3ds] %s\n' "$SECONDS" "$*"; }
+
+cleanup() {
+    local pid
+    for pid in "${STARTED_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${STARTED_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Runs the bench program and records the command (relative to the repository) for the report.
+bench() {
+    echo "dotnet bench/OrleansChat.Bench/bin/Release/net10.0/OrleansChat.Bench.dll $*" | sed "s|$ROOT/||g" >>"$RESULTS/commands.txt"
+    (cd "$ROOT" && timeout --signal=INT 300 dotnet "$BENCH_DLL" "$@")
+}
+
+# The scenario list, identical for both targets. Durations are shortened from the program's
+# defaults (30 s idle windows, 30 s fanout) so that both targets fit in the time budget.
+run_scenarios() {
+    local target="$1" url="$2" pids="$3"
+    local common=(--url "$url" --target "$target" --pids "$pids")
+    local scenario
+    if [[ $QUICK == 1 ]]; then
+        for scenario in \
+            "idle --duration 2" \
+            "connections --scale 0.05 --duration 2" \
+            "latency --scale 0.2 --duration 3 --rate 100" \
+            "sweep --scale 0.2 --rates 50,100,200 --duration 2" \
+            "rooms --scale 0.05 --duration 3" \
+            "fanout --scale 0.05 --duration 3 --steady-duration 2"; do
+            # shellcheck disable=SC2086
+            bench $scenario "${common[@]}" --drain 3 --out "$RESULTS/$target/${scenario%% *}.json" || log "$target: ${scenario%% *} failed"
+        done
+        return
+    fi
+    for scenario in \
+        "idle --duration 15" \
+        "connections --connections 10000 --rooms 1000 --duration 15 --concurrency 100" \
+        "latency --receivers 50 --rate 200 --duration 20 --warmup 2" \
+        "sweep --receivers 50 --rates 50,100,200,400 --duration 5 --warmup 1" \
+        "rooms --rooms 500 --clients-per-room 4 --duration 15 --warmup 2" \
+        "fanout --receivers 1000 --senders 40 --duration 15 --steady-rate 100 --steady-duration 10"; do
+        # shellcheck disable=SC2086
+        bench $scenario "${common[@]}" --out "$RESULTS/$target/${scenario%% *}.json" || log "$target: ${scenario%% *} failed"
+        sleep 2
+    done
+}
+
+# The assembly a project builds, from its <AssemblyName> or else its file name.
+project_dll() {
+    local csproj="$1" name
+    name="$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$csproj" | head -n1)"
+    [[ -n "$name" ]] || name="$(basename "$csproj" .csproj)"
+    echo "$(dirname "$csproj")/bin/Release/net10.0/$name.dll"
+}
+
+# ---------------------------------------------------------------------------------------
+# SYSTEM SIDE. Builds Silo/ and Gateway/ in Release, starts `dotnet <Silo>.dll`, then
+# `dotnet <Gateway>.dll --urls http://127.0.0.1:$SYSTEM_PORT` (each from its output folder,
+# so that its appsettings.json applies), and waits for /health/ready. Sets SYSTEM_URL and
+# SYSTEM_PIDS. Returns non-zero, leaving the baseline-only report, when either project is
+# missing, does not build, or does not become ready.
+# ---------------------------------------------------------------------------------------
+start_system() {
+    local silo_csproj gateway_csproj silo_dll gateway_dll silo_pid gateway_pid
+    silo_csproj="$(ls "$ROOT"/Silo/*.csproj 2>/dev/null | head -n1 || true)"
+    gateway_csproj="$(ls "$ROOT"/Gateway/*.csproj 2>/dev/null | head -n1 || true)"
+    if [[ -z "$silo_csproj" || -z "$gateway_csproj" ]]; then
+        log "system: Silo/ or Gateway/ has no project yet; running the baseline only"
+        return 1
+    fi
+    if port_in_use "$SYSTEM_PORT"; then
+        log "system: port $SYSTEM_PORT is already taken; pass --system-url/--system-pids or --system-port"
+        return 1
+    fi
+    log "system: building $(basename "$silo_csproj") and $(basename "$gateway_csproj")"
+    if ! dotnet build "$silo_csproj" -c Release -nologo -v q >"$LOGS/system-build.log" 2>&1 \
+        || ! dotnet build "$gateway_csproj" -c Release -nologo -v q >>"$LOGS/system-build.log" 2>&1; then
+        log "system: build failed (see $LOGS/system-build.log)"
+        return 1
+    fi
+    silo_dll="$(project_dll "$silo_csproj")"
+    gateway_dll="$(project_dll "$gateway_csproj")"
+
+    log "system: starting $(basename "$silo_dll")"
+    (cd "$(dirname "$silo_dll")" && exec dotnet "$silo_dll") >"$LOGS/silo.log" 2>&1 &
+    silo_pid=$!
+    STARTED_PIDS+=("$silo_pid")
+    sleep 3
+    log "system: starting $(basename "$gateway_dll") on 127.0.0.1:$SYSTEM_PORT"
+    (cd "$(dirname "$gateway_dll")" && exec dotnet "$gateway_dll" --urls "http://127.0.0.1:$SYSTEM_PORT") >"$LOGS/gateway.log" 2>&1 &
+    gateway_pid=$!
+    STARTED_PIDS+=("$gateway_pid")
+    if ! (cd "$ROOT" && dotnet "$BENCH_DLL" wait --url "http://127.0.0.1:$SYSTEM_PORT/health/ready" --timeout 90); then
+        log "system: not ready (see $LOGS/silo.log and $LOGS/gateway.log)"
+        return 1
+    fi
+    SYSTEM_URL="http://127.0.0.1:$SYSTEM_PORT"
+    SYSTEM_PIDS="gateway=$gateway_pid,silo=$silo_pid"
+}
+
+stop_started() {
+    cleanup
+    STARTED_PIDS=()
+}
+
+rm -rf "$RESULTS/baseline" "$RESULTS/system" "$RESULTS/commands.txt"
+mkdir -p "$RESULTS/baseline" "$LOGS"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+log "building the bench and the baseline (Release)"
+dotnet build "$ROOT/bench/OrleansChat.Bench/OrleansChat.Bench.csproj" -c Release -nologo -v q
+dotnet build "$ROOT/bench/Baseline/Baseline.csproj" -c Release -nologo -v q
+
+{
+    echo "cpu:    $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(grep -c '^processor' /proc/cpuinfo) logical cores)"
+    echo "kernel: $(uname -sr)"
+    echo "dotnet: $(dotnet --version)"
+    echo "source: commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || echo ' plus uncommitted changes')"
+    echo
+    free -h
+} >"$RESULTS/machine.txt"
+
+if port_in_use "$BASELINE_PORT"; then
+    echo "port $BASELINE_PORT is already taken; pass --baseline-port" >&2
+    exit 1
+fi
+log "baseline: starting on 127.0.0.1:$BASELINE_PORT"
+dotnet "$BASELINE_DLL" --urls "http://127.0.0.1:$BASELINE_PORT" >"$LOGS/baseline.log" 2>&1 &
+BASELINE_PID=$!
+STARTED_PIDS+=("$BASELINE_PID")
+(cd "$ROOT" && dotnet "$BENCH_DLL" wait --url "http://127.0.0.1:$BASELINE_PORT/health/ready" --timeout 30)
+echo "# baseline" >>"$RESULTS/commands.txt"
+echo "dotnet bench/Baseline/bin/Release/net10.0/OrleansChat.Baseline.dll --urls http://127.0.0.1:$BASELINE_PORT" >>"$RESULTS/commands.txt"
+run_scenarios baseline "http://127.0.0.1:$BASELINE_PORT" "baseline=$BASELINE_PID"
+stop_started
+
+if [[ $BASELINE_ONLY == 0 ]]; then
+    if [[ -n "$SYSTEM_URL" ]]; then
+        log "system: using the running system at $SYSTEM_URL (${SYSTEM_PIDS:-no PIDs given})"
+        echo "# system (already running at $SYSTEM_URL)" >>"$RESULTS/commands.txt"
+    elif start_system; then
+        echo "# system: silo, then gateway --urls $SYSTEM_URL (see bench/run.sh, start_system)" >>"$RESULTS/commands.txt"
+        sleep 3
+    fi
+    if [[ -n "$SYSTEM_URL" ]]; then
+        mkdir -p "$RESULTS/system"
+        run_scenarios system "$SYSTEM_URL" "$SYSTEM_PIDS"
+    fi
+    stop_started
+fi
+
+log "report"
+(cd "$ROOT" && dotnet "$BENCH_DLL" report --results "$RESULTS" --out "$REPORT" --plot "$PLOT" \
+    --machine "$RESULTS/machine.txt" --commands "$RESULTS/commands.txt")
+log "done in ${SECONDS} s: $REPORT"
