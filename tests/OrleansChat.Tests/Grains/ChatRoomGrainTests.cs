@@ -1,0 +1,143 @@
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ChatRoomGrainTests(ClusterFixture fixture)
+{
+    private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..12];
+
+    private IChatRoomGrain Room(string name) => fixture.Client.GetGrain<IChatRoomGrain>(name);
+
+    [Fact]
+    public async Task SeqsAreContiguousFromOneUnderConcurrentPosters()
+    {
+        var room = Room(NewRoom());
+        var posts = Enumerable.Range(0, 5).SelectMany(poster => Enumerable.Range(0, 15)
+            .Select(i => room.PostAsync(new PostRequest($"user{poster}", $"m-{i}", $"hello {i}"))));
+
+        var results = await Task.WhenAll(posts);
+
+        Assert.All(results, r => Assert.Equal(PostStatus.Stored, r.Status));
+        Assert.Equal(Enumerable.Range(1, 75).Select(i => (long)i), results.Select(r => r.Seq).Order());
+        var history = await room.GetHistoryAsync(0, 1000);
+        Assert.Equal(Enumerable.Range(1, 75).Select(i => (long)i), history.Messages.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task HistoryIsReadBySinceAndLimit()
+    {
+        var room = Room(NewRoom());
+        for (var i = 1; i <= 20; i++)
+        {
+            await room.PostAsync(new PostRequest("alice", $"m-{i}", $"text {i}"));
+        }
+
+        var page = await room.GetHistoryAsync(5, 4);
+        Assert.Equal([6L, 7L, 8L, 9L], page.Messages.Select(m => m.Seq));
+        Assert.Equal(["text 6", "text 7", "text 8", "text 9"], page.Messages.Select(m => m.Text));
+        Assert.Equal(20, page.LatestSeq);
+
+        var recent = await room.GetRecentAsync(3);
+        Assert.Equal([18L, 19L, 20L], recent.Messages.Select(m => m.Seq));
+        Assert.Empty((await room.GetHistoryAsync(20, 10)).Messages);
+    }
+
+    [Fact]
+    public async Task HistoryKeepsOnlyTheNewestWindowAndSurvivesReactivation()
+    {
+        var name = NewRoom();
+        var room = Room(name);
+        var total = TestSilos.HistoryWindow + 30;
+        for (var i = 1; i <= total; i++)
+        {
+            await room.PostAsync(new PostRequest("alice", $"m-{i}", $"text {i}"));
+        }
+
+        var before = await room.GetHistoryAsync(0, 1000);
+        Assert.Equal(Enumerable.Range(31, TestSilos.HistoryWindow).Select(i => (long)i), before.Messages.Select(m => m.Seq));
+        Assert.Equal(31, before.OldestSeq);
+
+        await DeactivateAllAsync();
+
+        var after = await room.GetHistoryAsync(0, 1000);
+        Assert.Equal(before.Messages, after.Messages);
+        Assert.Equal(before.Epoch, after.Epoch);
+        var next = await room.PostAsync(new PostRequest("alice", "m-next", "after reactivation"));
+        Assert.Equal(total + 1, next.Seq);
+    }
+
+    [Fact]
+    public async Task BytesWrittenPerMessageDoNotGrowWithTheWindow()
+    {
+        var name = NewRoom();
+        var room = Room(name);
+        for (var i = 1; i <= TestSilos.HistoryWindow * 2; i++)
+        {
+            await room.PostAsync(new PostRequest("alice", $"m-{i}", "x"));
+        }
+
+        var sizes = FaultyGrainStorage.ChunkWriteSizes(name);
+        Assert.Equal(TestSilos.HistoryWindow * 2, sizes.Count);
+        Assert.True(sizes.Max() <= TestSilos.ChunkSize, $"a write carried {sizes.Max()} messages");
+    }
+
+    [Fact]
+    public async Task RepeatedPostGetsTheOriginalSeqAndIsNotStoredTwice()
+    {
+        var room = Room(NewRoom());
+        var first = await room.PostAsync(new PostRequest("alice", "m-1", "hi"));
+        await room.PostAsync(new PostRequest("bob", "m-1", "same id, other user"));
+        var again = await room.PostAsync(new PostRequest("alice", "m-1", "hi"));
+
+        Assert.Equal(PostStatus.Stored, first.Status);
+        Assert.Equal(PostStatus.Duplicate, again.Status);
+        Assert.Equal(first.Seq, again.Seq);
+        Assert.Equal(2, (await room.GetHistoryAsync(0, 100)).Messages.Count);
+    }
+
+    [Fact]
+    public async Task InvalidPostsAreRejectedAndNothingIsStored()
+    {
+        var room = Room(NewRoom());
+        Assert.Equal(PostStatus.Invalid, (await room.PostAsync(new PostRequest("alice", "m-1", "   "))).Status);
+        Assert.Equal(PostStatus.Invalid, (await room.PostAsync(new PostRequest("alice", "", "hi"))).Status);
+        Assert.Equal(PostStatus.Invalid, (await room.PostAsync(new PostRequest("<alice>", "m-2", "hi"))).Status);
+        Assert.Equal(PostStatus.TooLong, (await room.PostAsync(new PostRequest("alice", "m-3", new string('a', 4001)))).Status);
+        Assert.Equal(0, (await room.GetHistoryAsync(0, 10)).LatestSeq);
+    }
+
+    [Fact]
+    public async Task FailedWritePublishesNothingAndKeepsMemoryEqualToStorage()
+    {
+        var name = NewRoom();
+        var room = Room(name);
+        await using var probe = await StreamProbe.SubscribeAsync(fixture.Client, name);
+        await room.PostAsync(new PostRequest("alice", "m-1", "stored"));
+
+        FaultyGrainStorage.Fail(name);
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => room.PostAsync(new PostRequest("alice", "m-2", "lost")));
+        }
+        finally
+        {
+            FaultyGrainStorage.Heal(name);
+        }
+
+        var third = await room.PostAsync(new PostRequest("alice", "m-3", "stored too"));
+        Assert.Equal(2, third.Seq);
+        await probe.WaitForAsync(e => e is MessagePosted { Message.Seq: 2 });
+        Assert.Equal(["m-1", "m-3"], probe.Events.OfType<MessagePosted>().Select(e => e.Message.Id));
+
+        await DeactivateAllAsync();
+        var history = await room.GetHistoryAsync(0, 10);
+        Assert.Equal(["m-1", "m-3"], history.Messages.Select(m => m.Id));
+        var retried = await room.PostAsync(new PostRequest("alice", "m-2", "lost"));
+        Assert.Equal(PostStatus.Stored, retried.Status);
+        Assert.Equal(3, retried.Seq);
+    }
+
+    private Task DeactivateAllAsync() =>
+        fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+}
