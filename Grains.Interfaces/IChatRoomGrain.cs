@@ -17,4 +17,7 @@ public interface IChatRoomGrain : IGrainWithStringKey
 
     /// <summary>Publishes an ephemeral typing hint; nothing is stored.</summary>
     Task TypingAsync(string user);
+
+    /// <summary>The room's current members, each name once.</summary>
+    Task<IReadOnlyList<string>> GetMembersAsync();
 }

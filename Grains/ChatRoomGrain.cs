@@ -90,6 +90,9 @@ public sealed partial class ChatRoomGrain(
     /// <inheritdoc />
     public Task TypingAsync(string user) => PublishAsync(new UserTyping(Room, user));
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetMembersAsync() => Task.FromResult<IReadOnlyList<string>>(Array.Empty<string>());
+
     private HistoryPage Page(IReadOnlyList<ChatMessage> messages) =>
         new(_store.Epoch, _history.LatestSeq, _history.OldestSeq, messages);
 

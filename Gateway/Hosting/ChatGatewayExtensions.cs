@@ -1,9 +1,13 @@
 using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using OrleansChat.Gateway.Api;
 using OrleansChat.Gateway.Cluster;
 using OrleansChat.Gateway.Hub;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Transport;
 
 namespace OrleansChat.Gateway.Hosting;
@@ -19,11 +23,16 @@ public static class ChatGatewayExtensions
             .Validate(o => o.MaxFrameBytes > 0 && o.OutboundQueueLimit > 1 && o.MaxRoomsPerConnection > 0, "Chat:Gateway limits must be positive")
             .Validate(o => o.SendsPerSecond > 0 && o.SendBurst >= o.SendsPerSecond, "Chat:Gateway:SendBurst must be at least SendsPerSecond")
             .Validate(o => o.HistoryOnJoin >= 0 && o.RecoveryLimit > 0, "Chat:Gateway history limits must be positive")
+            // HS256 keys shorter than the hash (RFC 7518 3.2) are refused by the token library on every token; say so at start-up instead.
+            .Validate(o => string.IsNullOrEmpty(o.JwtSigningKey) || Encoding.UTF8.GetByteCount(o.JwtSigningKey) >= 32, "Chat:Gateway:JwtSigningKey must be at least 32 bytes (256 bits) for HS256")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<RoomHub>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
+        builder.Services.AddSingleton<SocketAuthenticator>();
+        builder.Services.AddSingleton<ChatMetrics>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ClusterConnection>();
         builder.Services.AddHostedService<DrainOnShutdown>();
         builder.Services.AddProblemDetails();
@@ -31,6 +40,7 @@ public static class ChatGatewayExtensions
 
         builder.AddChatClusterClient();
         builder.Services.AddHostedService<ClusterStartup>();
+        builder.AddChatMetrics();
         return builder;
     }
 
@@ -45,8 +55,20 @@ public static class ChatGatewayExtensions
         app.MapRoomsApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        // Made now rather than at the first socket, so that /metrics shows the connection count (0) from the start.
+        _ = app.Services.GetRequiredService<ChatMetrics>();
         return app;
     }
+
+    /// <summary>
+    /// <c>/metrics</c> in Prometheus' text format: the gateway's own meter, its Orleans client's,
+    /// ASP.NET Core's and Kestrel's (requests, connections) and the runtime's (GC, thread pool).
+    /// </summary>
+    private static void AddChatMetrics(this IHostApplicationBuilder builder) =>
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ChatMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddPrometheusExporter());
 
     private static void AddChatClusterClient(this IHostApplicationBuilder builder)
     {

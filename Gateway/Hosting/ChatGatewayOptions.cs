@@ -44,4 +44,23 @@ public sealed class ChatGatewayOptions
     /// without an <c>Origin</c> header (not a browser) is always allowed. Default none.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>
+    /// The HS256 key (its UTF-8 bytes, at least 32) that signs the JWTs <c>/ws</c> accepts in <c>token</c>.
+    /// When set, a socket connects as the token's <c>name</c> (else <c>sub</c>) and <c>name</c> in the
+    /// query is ignored; when unset (the default), <c>name</c> is taken as given.
+    /// </summary>
+    public string? JwtSigningKey { get; set; }
+
+    /// <summary>With <see cref="JwtSigningKey"/>: the <c>iss</c> a token must carry. Default none (not checked).</summary>
+    public string? JwtIssuer { get; set; }
+
+    /// <summary>With <see cref="JwtSigningKey"/>: the <c>aud</c> a token must carry. Default none (not checked).</summary>
+    public string? JwtAudience { get; set; }
+
+    /// <summary>
+    /// The bearer key that <c>POST /api/rooms/{room}/messages</c> requires. Default none: the endpoint
+    /// answers 403, so nobody can post over HTTP until a key is configured.
+    /// </summary>
+    public string? ApiKey { get; set; }
 }

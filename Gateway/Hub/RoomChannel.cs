@@ -1,4 +1,5 @@
 using Orleans.Streams;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
 
 namespace OrleansChat.Gateway.Hub;
@@ -9,7 +10,7 @@ namespace OrleansChat.Gateway.Hub;
 /// Orleans delivers a subscription's events one at a time (the pulling agent awaits each
 /// delivery before the next), so <see cref="OnNextAsync"/> never runs concurrently with itself.
 /// </summary>
-internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILogger logger) : IAsyncObserver<RoomEvent>
+internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILogger logger, ChatMetrics metrics) : IAsyncObserver<RoomEvent>
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<IRoomMember, MemberCursor> _members = [];
@@ -55,6 +56,11 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         {
             var isNew = !_members.ContainsKey(member);
             _members[member] = new MemberCursor { Pending = [] };
+            if (isNew)
+            {
+                metrics.RoomJoined();
+            }
+
             return isNew;
         }
     }
@@ -94,7 +100,11 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     {
         lock (_lock)
         {
-            _members.Remove(member);
+            if (_members.Remove(member))
+            {
+                metrics.RoomLeft();
+            }
+
             return _members.Count;
         }
     }
@@ -190,6 +200,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
             }
 
             _lastSeq = message.Seq;
+            metrics.MessageDelivered(message.Timestamp);
             foreach (var (member, cursor) in _members)
             {
                 if (cursor.Pending is { } pending)

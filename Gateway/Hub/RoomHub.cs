@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
 
 namespace OrleansChat.Gateway.Hub;
@@ -12,7 +13,7 @@ namespace OrleansChat.Gateway.Hub;
 /// is made by the first joiner and released by the last leaver, never touching another room's
 /// or another gateway's handles.
 /// </summary>
-public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayOptions> options, ILogger<RoomHub> logger)
+public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayOptions> options, ChatMetrics metrics, ILogger<RoomHub> logger)
 {
     private readonly ConcurrentDictionary<string, RoomChannel> _rooms = new(StringComparer.Ordinal);
     private readonly ChatGatewayOptions _options = options.Value;
@@ -95,6 +96,9 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
     /// <summary>A page of a room's history, for the HTTP API.</summary>
     public Task<HistoryPage> HistoryAsync(string room, long since, int limit) => Grain(room).GetHistoryAsync(since, limit);
 
+    /// <summary>A room's current members, for the HTTP API.</summary>
+    public Task<IReadOnlyList<string>> MembersAsync(string room) => Grain(room).GetMembersAsync();
+
     /// <summary>
     /// After the client got the cluster back, subscribes every room again (a client that was
     /// away longer than the gateway's drop timeout has its subscriptions removed by the pulling
@@ -136,7 +140,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
     {
         while (true)
         {
-            var channel = _rooms.GetOrAdd(room, name => new RoomChannel(name, Grain(name), logger));
+            var channel = _rooms.GetOrAdd(room, name => new RoomChannel(name, Grain(name), logger, metrics));
             await channel.Lifecycle.WaitAsync();
             try
             {

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Hub;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Transport;
 
@@ -16,6 +17,7 @@ public sealed partial class ChatSession(
     string user,
     RoomHub hub,
     ChatGatewayOptions options,
+    ChatMetrics metrics,
     ILogger logger) : IRoomMember, IAsyncDisposable
 {
     private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
@@ -35,6 +37,7 @@ public sealed partial class ChatSession(
     /// <summary>Handles one complete client text frame.</summary>
     public async Task HandleAsync(ReadOnlyMemory<byte> utf8)
     {
+        metrics.FrameReceived();
         var (frame, error) = ClientFrameParser.Parse(utf8);
         if (frame is null)
         {
@@ -149,6 +152,7 @@ public sealed partial class ChatSession(
             switch (result.Status)
             {
                 case PostStatus.Stored or PostStatus.Duplicate:
+                    metrics.MessagePosted(result.Status);
                     connection.TrySend(ServerFrames.Ack(room, id, result.Seq));
                     break;
                 case PostStatus.TooLong:
@@ -206,7 +210,11 @@ public sealed partial class ChatSession(
         return lease.IsAcquired;
     }
 
-    private void Reply(ProtocolError error) => connection.TrySend(ServerFrames.Error(error));
+    private void Reply(ProtocolError error)
+    {
+        metrics.Error(error.Code);
+        connection.TrySend(ServerFrames.Error(error));
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Operation} in room {Room} failed: the cluster is unavailable")]
     private partial void LogClusterFailure(Exception exception, string operation, string room);

@@ -35,6 +35,9 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
     /// <summary>Raised when the connection is closed because its queue overflowed.</summary>
     public event Action? SlowConsumerClosed;
 
+    /// <summary>Raised after each frame is written to the socket.</summary>
+    public event Action? FrameSent;
+
     /// <summary>
     /// Queues a text frame. A droppable frame (typing) is dropped once the queue is half full;
     /// any frame that does not fit closes the socket with 1013. The bytes may be shared with other sockets.
@@ -216,6 +219,7 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
                     }
 
                     await socket.SendAsync(frame, WebSocketMessageType.Text, true, _aborted.Token);
+                    FrameSent?.Invoke();
                 }
             }
 

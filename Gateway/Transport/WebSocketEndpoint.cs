@@ -2,17 +2,20 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Hub;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Transport;
 
 /// <summary>
-/// <c>GET /ws</c>: checks the request before any upgrade (name 400, origin 403), accepts the
-/// socket with the framework's keep-alive pings, and runs its session until it closes.
+/// <c>GET /ws</c>: checks the request before any upgrade (origin 403, name 400 or token 401),
+/// accepts the socket with the framework's keep-alive pings, and runs its session until it closes.
 /// </summary>
 public sealed partial class WebSocketEndpoint(
     RoomHub hub,
     ConnectionRegistry registry,
+    SocketAuthenticator authenticator,
+    ChatMetrics metrics,
     IOptions<ChatGatewayOptions> options,
     ILoggerFactory loggerFactory)
 {
@@ -34,10 +37,10 @@ public sealed partial class WebSocketEndpoint(
             return;
         }
 
-        var user = MessageRules.NormalizeUser(context.Request.Query["name"]);
+        var (user, refusal) = await authenticator.AuthenticateAsync(context);
         if (user is null)
         {
-            await Results.Problem("'name' must be 1 to 32 letters, digits, spaces, '_', '-' or '.'", statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            await refusal!.ExecuteAsync(context);
             return;
         }
 
@@ -54,8 +57,11 @@ public sealed partial class WebSocketEndpoint(
         });
         var limits = new TransportLimits(_options.MaxFrameBytes, _options.OutboundQueueLimit, _options.CloseTimeout);
         using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), limits, loggerFactory.CreateLogger<WebSocketConnection>());
-        await using var session = new ChatSession(connection, user, hub, _options, loggerFactory.CreateLogger<ChatSession>());
+        await using var session = new ChatSession(connection, user, hub, _options, metrics, loggerFactory.CreateLogger<ChatSession>());
         using var registration = registry.Add(connection);
+        connection.FrameSent += metrics.FrameSent;
+        connection.FrameDropped += metrics.FrameDropped;
+        connection.SlowConsumerClosed += metrics.SlowConsumerClosed;
         LogConnected(connection.Id, user);
         session.Start();
         await connection.RunAsync(session.HandleAsync);

@@ -41,4 +41,14 @@ public sealed class ChatClusterOptions
 
     /// <summary>How many queues (and pulling agents) the memory stream provider spreads rooms over. Default 4.</summary>
     public int StreamQueues { get; set; } = 4;
+
+    /// <summary>
+    /// The port of the silo's Prometheus endpoint (<c>/metrics</c>: Orleans' and the runtime's meters);
+    /// 0 turns it off. Default 9464, the OpenTelemetry exporter's usual port. Silos sharing a machine
+    /// each need their own, as with <see cref="SiloPort"/>.
+    /// </summary>
+    public int MetricsPort { get; set; } = 9464;
+
+    /// <summary>The host name the metrics endpoint answers to: <c>localhost</c>, or <c>+</c> for every interface. Default <c>localhost</c>.</summary>
+    public string MetricsHost { get; set; } = "localhost";
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
+using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using OrleansChat.Grains;
 
@@ -17,6 +18,14 @@ public static class ChatSiloExtensions
         var cluster = builder.Configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>() ?? new();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster));
+        if (cluster.MetricsPort > 0)
+        {
+            // A silo has no web server, so the exporter brings its own listener.
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.Orleans", "System.Runtime")
+                .AddPrometheusHttpListener(o => (o.Host, o.Port) = (cluster.MetricsHost, cluster.MetricsPort)));
+        }
+
         return builder;
     }
 

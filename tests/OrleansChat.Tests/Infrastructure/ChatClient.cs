@@ -44,11 +44,15 @@ public sealed class ChatClient : IAsyncDisposable
     }
 
     /// <summary>Connects and waits for the welcome frame.</summary>
-    public static async Task<ChatClient> ConnectAsync(GatewayHost gateway, string name, Action<ClientWebSocketOptions>? configure = null)
+    public static Task<ChatClient> ConnectAsync(GatewayHost gateway, string name, Action<ClientWebSocketOptions>? configure = null) =>
+        ConnectAsync(gateway.Socket(name), configure);
+
+    /// <summary>Connects to a <c>/ws</c> URI as given (with a token, say) and waits for the welcome frame.</summary>
+    public static async Task<ChatClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
         configure?.Invoke(socket.Options);
-        await socket.ConnectAsync(gateway.Socket(name), CancellationToken.None);
+        await socket.ConnectAsync(uri, CancellationToken.None);
         var client = new ChatClient(socket);
         await client.WaitForAsync(f => f.Type() == "welcome");
         return client;

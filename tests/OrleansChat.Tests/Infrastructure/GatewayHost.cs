@@ -30,8 +30,17 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The WebSocket URI for a display name.</summary>
     public Uri Socket(string name) => new($"ws://{Address.Authority}/ws?name={Uri.EscapeDataString(name)}");
 
-    /// <summary>Starts a gateway on the cluster with optional configuration overrides (keys under <c>Chat:Gateway</c> etc.).</summary>
-    public static async Task<GatewayHost> StartAsync(TestCluster cluster, IDictionary<string, string?>? settings = null)
+    /// <summary>The WebSocket URI with a query of the test's choosing (such as <c>token=…</c>).</summary>
+    public Uri SocketWithQuery(string query) => new($"ws://{Address.Authority}/ws?{query}");
+
+    /// <summary>
+    /// Starts a gateway on the cluster with optional configuration overrides (keys under <c>Chat:Gateway</c> etc.)
+    /// and an optional last word on the builder (such as a log provider).
+    /// </summary>
+    public static async Task<GatewayHost> StartAsync(
+        TestCluster cluster,
+        IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -58,6 +67,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(config);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        configure?.Invoke(builder);
         builder.AddChatGateway();
         var app = builder.Build();
         app.MapChatGateway();
