@@ -11,7 +11,18 @@ public static class RoomsApi
     {
         var rooms = endpoints.MapGroup("/api/rooms/{room}");
         rooms.MapGet("/messages", GetMessagesAsync);
+        rooms.MapGet("/members", GetMembersAsync);
         return endpoints;
+    }
+
+    private static async Task<IResult> GetMembersAsync(string room, RoomHub hub)
+    {
+        if (!MessageRules.IsValidRoom(room))
+        {
+            return Results.Problem("invalid room name", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return Results.Ok(new RoomMembers(room, await hub.MembersAsync(room)));
     }
 
     private static async Task<IResult> GetMessagesAsync(string room, long? since, int? limit, RoomHub hub)

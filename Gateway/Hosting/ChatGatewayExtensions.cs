@@ -26,6 +26,7 @@ public static class ChatGatewayExtensions
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton<ClusterConnection>();
         builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.AddHostedService<PresenceRenewal>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
 
