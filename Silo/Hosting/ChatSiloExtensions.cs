@@ -4,7 +4,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Providers;
 using OrleansChat.Grains;
+using OrleansChat.Grains.Streaming;
 
 namespace OrleansChat.Silo.Hosting;
 
@@ -47,6 +49,13 @@ public static class ChatSiloExtensions
                 {
                     streams.ConfigurePartitioning(cluster.StreamQueues);
                     streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = cluster.StreamPollPeriod));
+                });
+                // The memory provider resolves its queues as IMemoryStreamQueueGrain; with Orleans' own class
+                // taken out of the grain class list, they resolve to the long-polling queue (see WakingStreamQueueGrain).
+                silo.Services.PostConfigure<GrainTypeOptions>(o =>
+                {
+                    o.Classes.Remove(typeof(MemoryStreamQueueGrain));
+                    o.Classes.Add(typeof(WakingStreamQueueGrain));
                 });
                 break;
             default:
