@@ -18,6 +18,15 @@ public interface IChatRoomGrain : IGrainWithStringKey
     /// <summary>Publishes an ephemeral typing hint; nothing is stored.</summary>
     Task TypingAsync(string user);
 
-    /// <summary>The room's current members, each name once.</summary>
+    /// <summary>A gateway's first socket for <paramref name="user"/> joined; returns the room's members afterwards.</summary>
+    Task<IReadOnlyList<string>> EnterAsync(string user, string gatewayId);
+
+    /// <summary>A gateway's last socket for <paramref name="user"/> left.</summary>
+    Task ExitAsync(string user, string gatewayId);
+
+    /// <summary>Extends a gateway's presence lease, stating every name it holds here.</summary>
+    Task RenewAsync(string gatewayId, IReadOnlyList<string> users);
+
+    /// <summary>The names present in the room, each once.</summary>
     Task<IReadOnlyList<string>> GetMembersAsync();
 }

@@ -21,6 +21,8 @@ public sealed partial class ChatRoomGrain(
     private RoomStore _store = null!;
     private RoomHistory _history = null!;
     private IAsyncStream<RoomEvent> _stream = null!;
+    private readonly RoomPresence _presence = new();
+    private IGrainTimer? _leaseTimer;
 
     private string Room => this.GetPrimaryKeyString();
 
@@ -91,7 +93,75 @@ public sealed partial class ChatRoomGrain(
     public Task TypingAsync(string user) => PublishAsync(new UserTyping(Room, user));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> GetMembersAsync() => Task.FromResult<IReadOnlyList<string>>(Array.Empty<string>());
+    public async Task<IReadOnlyList<string>> EnterAsync(string user, string gatewayId)
+    {
+        await _store.EnsureCreatedAsync();
+        if (_presence.Enter(gatewayId, user, LeaseUntil()))
+        {
+            await PublishAsync(new PresenceChanged(Room, user, Joined: true));
+        }
+
+        WatchLeases();
+        return _presence.Members;
+    }
+
+    /// <inheritdoc />
+    public async Task ExitAsync(string user, string gatewayId)
+    {
+        if (_presence.Exit(gatewayId, user))
+        {
+            await PublishAsync(new PresenceChanged(Room, user, Joined: false));
+        }
+
+        WatchLeases();
+    }
+
+    /// <inheritdoc />
+    public async Task RenewAsync(string gatewayId, IReadOnlyList<string> users)
+    {
+        var (joined, left) = _presence.Renew(gatewayId, users, LeaseUntil());
+        foreach (var user in joined)
+        {
+            await PublishAsync(new PresenceChanged(Room, user, Joined: true));
+        }
+
+        foreach (var user in left)
+        {
+            await PublishAsync(new PresenceChanged(Room, user, Joined: false));
+        }
+
+        WatchLeases();
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetMembersAsync() => Task.FromResult(_presence.Members);
+
+    private DateTimeOffset LeaseUntil() => time.GetUtcNow() + _options.PresenceLease;
+
+    // A timer runs only while someone is present, so rooms nobody is in cost nothing.
+    private void WatchLeases()
+    {
+        if (_presence.IsEmpty)
+        {
+            _leaseTimer?.Dispose();
+            _leaseTimer = null;
+        }
+        else
+        {
+            _leaseTimer ??= this.RegisterGrainTimer(ExpireLeasesAsync, _options.PresenceCheckPeriod, _options.PresenceCheckPeriod);
+        }
+    }
+
+    private async Task ExpireLeasesAsync()
+    {
+        foreach (var user in _presence.Expire(time.GetUtcNow()))
+        {
+            LogLeaseExpired(Room, user);
+            await PublishAsync(new PresenceChanged(Room, user, Joined: false));
+        }
+
+        WatchLeases();
+    }
 
     private HistoryPage Page(IReadOnlyList<ChatMessage> messages) =>
         new(_store.Epoch, _history.LatestSeq, _history.OldestSeq, messages);
@@ -121,6 +191,9 @@ public sealed partial class ChatRoomGrain(
             LogPublishFailed(exception, Room);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: {User} left because its gateway stopped renewing its lease")]
+    private partial void LogLeaseExpired(string room, string user);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Room {Room}: storing seq {Seq} failed; nothing was published")]
     private partial void LogStoreFailed(Exception exception, string room, long seq);

@@ -18,6 +18,15 @@ public sealed class ChatRoomOptions
     /// <summary>The longest message text, in UTF-16 characters. Default 4,000.</summary>
     public int MaxTextLength { get; set; } = 4000;
 
+    /// <summary>
+    /// How long a gateway's presence in a room lasts without a renewal. Gateways renew well
+    /// within it; when one dies its names leave after at most this plus <see cref="PresenceCheckPeriod"/>. Default 20 s.
+    /// </summary>
+    public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often a room with presence looks for expired gateway leases. Default 5 s.</summary>
+    public TimeSpan PresenceCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The name of the grain storage provider that holds room history.</summary>
     public string StorageName { get; set; } = ChatStorage.RoomStorage;
 }

@@ -12,7 +12,7 @@
 #
 # Options: --results DIR (default bench/results), --out FILE (report), --baseline-port N
 # (5090), --system-port N (8080). Everything stays on 127.0.0.1; the full run takes about
-# 8 minutes (builds included) on 2 cores.
+# 6 minutes (builds included) on 2 cores and never more than 10.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,6 +50,9 @@ BENCH_DLL="$ROOT/bench/OrleansChat.Bench/bin/Release/net10.0/OrleansChat.Bench.d
 BASELINE_DLL="$ROOT/bench/Baseline/bin/Release/net10.0/OrleansChat.Baseline.dll"
 STARTED_PIDS=()
 SECONDS=0
+# The whole comparison must end within 10 minutes: scenarios that would start past this
+# point are skipped, and none may run longer than 150 s.
+BUDGET_SECONDS=560
 
 log() { printf '\n== [%3ds] %s\n' "$SECONDS" "$*"; }
 
@@ -64,12 +67,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Other work on the machine skews results: note the load average at each stage.
+note_load() { echo "load average (1, 5, 15 min) $1: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"; }
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Runs the bench program and records the command (relative to the repository) for the report.
+# Runs the bench program within the time budget and records the command (relative to the
+# repository) for the report.
 bench() {
+    local left=$((BUDGET_SECONDS - SECONDS))
+    if ((left < 30)); then
+        log "skipped (time budget spent): $1"
+        echo "# skipped, time budget spent: $1" >>"$RESULTS/commands.txt"
+        return 1
+    fi
     echo "dotnet bench/OrleansChat.Bench/bin/Release/net10.0/OrleansChat.Bench.dll $*" | sed "s|$ROOT/||g" >>"$RESULTS/commands.txt"
-    (cd "$ROOT" && timeout --signal=INT 300 dotnet "$BENCH_DLL" "$@")
+    (cd "$ROOT" && timeout --signal=INT "$((left < 150 ? left : 150))" dotnet "$BENCH_DLL" "$@")
 }
 
 # The scenario list, identical for both targets. Durations are shortened from the program's
@@ -177,12 +190,14 @@ dotnet build "$ROOT/bench/Baseline/Baseline.csproj" -c Release -nologo -v q
     echo "source: commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || echo ' plus uncommitted changes')"
     echo
     free -h
+    echo
 } >"$RESULTS/machine.txt"
 
 if port_in_use "$BASELINE_PORT"; then
     echo "port $BASELINE_PORT is already taken; pass --baseline-port" >&2
     exit 1
 fi
+note_load "before the baseline"
 log "baseline: starting on 127.0.0.1:$BASELINE_PORT"
 dotnet "$BASELINE_DLL" --urls "http://127.0.0.1:$BASELINE_PORT" >"$LOGS/baseline.log" 2>&1 &
 BASELINE_PID=$!
@@ -203,11 +218,13 @@ if [[ $BASELINE_ONLY == 0 ]]; then
     fi
     if [[ -n "$SYSTEM_URL" ]]; then
         mkdir -p "$RESULTS/system"
+        note_load "before the system"
         run_scenarios system "$SYSTEM_URL" "$SYSTEM_PIDS"
     fi
     stop_started
 fi
 
+note_load "at the end"
 log "report"
 (cd "$ROOT" && dotnet "$BENCH_DLL" report --results "$RESULTS" --out "$REPORT" --plot "$PLOT" \
     --machine "$RESULTS/machine.txt" --commands "$RESULTS/commands.txt")

@@ -40,7 +40,7 @@ public static partial class RoomsApi
         }
 
         return await WithClusterAsync(loggers, "history", room, async () =>
-            Results.Text(ApiJson.History(room, await hub.HistoryAsync(room, since ?? 0, limit ?? 50)), "application/json"));
+            Results.Text(HistoryJson.Write(room, await hub.HistoryAsync(room, since ?? 0, limit ?? 50)), "application/json"));
     }
 
     private static async Task<IResult> GetMembersAsync(string room, RoomHub hub, ILoggerFactory loggers)
@@ -51,7 +51,7 @@ public static partial class RoomsApi
         }
 
         return await WithClusterAsync(loggers, "members", room, async () =>
-            Results.Text(ApiJson.Members(room, await hub.MembersAsync(room)), "application/json"));
+            Results.Ok(new RoomMembers(room, await hub.MembersAsync(room))));
     }
 
     private static async Task<IResult> PostMessageAsync(
@@ -93,7 +93,7 @@ public static partial class RoomsApi
             {
                 // A repeat of (user, id) is answered like the first post, with the seq it got then.
                 PostStatus.Stored or PostStatus.Duplicate =>
-                    Results.Text(ApiJson.Posted(room, result.Seq, body.Id), "application/json", statusCode: StatusCodes.Status201Created),
+                    Results.Json(new PostedMessage(room, result.Seq, body.Id), statusCode: StatusCodes.Status201Created),
                 PostStatus.TooLong => Results.Problem("text is over the room's limit", statusCode: StatusCodes.Status400BadRequest),
                 _ => Results.Problem("the message was not valid", statusCode: StatusCodes.Status400BadRequest),
             };

@@ -35,6 +35,7 @@ public static class ChatGatewayExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ClusterConnection>();
         builder.Services.AddHostedService<DrainOnShutdown>();
+        builder.Services.AddHostedService<PresenceRenewal>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
 

@@ -49,7 +49,10 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         }
     }
 
-    /// <summary>Adds (or resets) a member that is about to read history; live events are held for it until <see cref="CompleteJoin"/>.</summary>
+    /// <summary>
+    /// Adds (or resets) a member that is about to read history; live events are held for it
+    /// until <see cref="CompleteJoin"/>. True when it is its name's first socket here.
+    /// </summary>
     public bool BeginJoin(IRoomMember member)
     {
         lock (_lock)
@@ -61,7 +64,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
                 metrics.RoomJoined();
             }
 
-            return isNew;
+            return isNew && _members.Keys.Count(m => m.User == member.User) == 1;
         }
     }
 
@@ -95,17 +98,18 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         }
     }
 
-    /// <summary>Removes a member; returns the number of local members left.</summary>
-    public int Remove(IRoomMember member)
+    /// <summary>Removes a member; returns the local members left, and whether it was its name's last socket here.</summary>
+    public (int Remaining, bool NameGone) Remove(IRoomMember member)
     {
         lock (_lock)
         {
-            if (_members.Remove(member))
+            var removed = _members.Remove(member);
+            if (removed)
             {
                 metrics.RoomLeft();
             }
 
-            return _members.Count;
+            return (_members.Count, removed && !_members.Keys.Any(m => m.User == member.User));
         }
     }
 
@@ -121,7 +125,8 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
                 Broadcast(ServerFrames.Typing(Room, typing.User), droppable: true, except: typing.User);
                 break;
             case PresenceChanged presence:
-                Broadcast(ServerFrames.Presence(Room, presence.User, presence.Joined), droppable: false, except: null);
+                // A socket knows its own name is present; it hears only about others.
+                Broadcast(ServerFrames.Presence(Room, presence.User, presence.Joined), droppable: false, except: presence.User);
                 break;
             default:
                 break;

@@ -21,13 +21,16 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
     /// <summary>Rooms with at least one local socket (and so one stream subscription).</summary>
     public int RoomCount => _rooms.Count;
 
+    /// <summary>This gateway process's identity in room presence; a restarted gateway is a new one.</summary>
+    public string GatewayId { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>
     /// Puts a member in a room and returns its joined frame's contents. Live events that arrive
     /// while the history is read are held and sent after it, so nothing is missed or repeated.
     /// </summary>
     public async Task JoinAsync(IRoomMember member, string room, long? since, string? epoch)
     {
-        var channel = await AcquireAsync(member, room);
+        var (channel, members) = await AcquireAsync(member, room);
         try
         {
             var grain = Grain(room);
@@ -47,7 +50,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                 page = await grain.GetRecentAsync(_options.HistoryOnJoin);
             }
 
-            var frame = ServerFrames.Joined(room, page, recovered, channel.LocalUsers());
+            var frame = ServerFrames.Joined(room, page, recovered, members);
             channel.CompleteJoin(member, frame, page.LatestSeq);
         }
         catch
@@ -68,7 +71,13 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
         await channel.Lifecycle.WaitAsync();
         try
         {
-            if (channel.Remove(member) > 0 || channel.Closed)
+            var (remaining, nameGone) = channel.Remove(member);
+            if (nameGone)
+            {
+                await ExitAsync(room, member.User);
+            }
+
+            if (remaining > 0 || channel.Closed)
             {
                 return;
             }
@@ -93,11 +102,11 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
     /// <summary>Sends a typing hint through the room's grain.</summary>
     public Task TypingAsync(string room, string user) => Grain(room).TypingAsync(user);
 
+    /// <summary>The names present in a room across the cluster.</summary>
+    public Task<IReadOnlyList<string>> MembersAsync(string room) => Grain(room).GetMembersAsync();
+
     /// <summary>A page of a room's history, for the HTTP API.</summary>
     public Task<HistoryPage> HistoryAsync(string room, long since, int limit) => Grain(room).GetHistoryAsync(since, limit);
-
-    /// <summary>A room's current members, for the HTTP API.</summary>
-    public Task<IReadOnlyList<string>> MembersAsync(string room) => Grain(room).GetMembersAsync();
 
     /// <summary>
     /// After the client got the cluster back, subscribes every room again (a client that was
@@ -124,6 +133,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                 }
 
                 await channel.CatchUpAsync();
+                await Grain(channel.Room).RenewAsync(GatewayId, [.. channel.LocalUsers()]);
             }
             catch (Exception exception)
             {
@@ -136,7 +146,24 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
         }
     }
 
-    private async Task<RoomChannel> AcquireAsync(IRoomMember member, string room)
+    /// <summary>Renews this gateway's presence lease in every room it holds, stating the names it has there.</summary>
+    public async Task RenewPresenceAsync()
+    {
+        foreach (var channel in _rooms.Values)
+        {
+            try
+            {
+                await Grain(channel.Room).RenewAsync(GatewayId, [.. channel.LocalUsers()]);
+            }
+            catch (Exception exception)
+            {
+                LogRenewFailed(exception, channel.Room);
+            }
+        }
+    }
+
+    // Presence calls run under the room's lifecycle lock, so one gateway's enter and exit for a name reach the grain in order.
+    private async Task<(RoomChannel Channel, IReadOnlyCollection<string> Members)> AcquireAsync(IRoomMember member, string room)
     {
         while (true)
         {
@@ -149,7 +176,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                     continue;
                 }
 
-                channel.BeginJoin(member);
+                var firstOfName = channel.BeginJoin(member);
                 if (channel.Subscription is null)
                 {
                     try
@@ -160,22 +187,53 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                     }
                     catch
                     {
-                        if (channel.Remove(member) == 0)
-                        {
-                            channel.Closed = true;
-                            _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(room, channel));
-                        }
-
+                        Abandon(channel, member);
                         throw;
                     }
                 }
 
-                return channel;
+                try
+                {
+                    var members = firstOfName ? await Grain(room).EnterAsync(member.User, GatewayId) : await Grain(room).GetMembersAsync();
+                    return (channel, members);
+                }
+                catch
+                {
+                    Abandon(channel, member);
+                    throw;
+                }
             }
             finally
             {
                 channel.Lifecycle.Release();
             }
+        }
+    }
+
+    private void Abandon(RoomChannel channel, IRoomMember member)
+    {
+        if (channel.Remove(member).Remaining == 0)
+        {
+            channel.Closed = true;
+            _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(channel.Room, channel));
+            if (channel.Subscription is { } subscription)
+            {
+                channel.Subscription = null;
+                _ = UnsubscribeAsync(channel.Room, subscription);
+            }
+        }
+    }
+
+    private async Task ExitAsync(string room, string user)
+    {
+        try
+        {
+            await Grain(room).ExitAsync(user, GatewayId);
+        }
+        catch (Exception exception)
+        {
+            // The lease is not renewed for this name any more, so the room drops it when the lease runs out.
+            LogExitFailed(exception, room, user);
         }
     }
 
@@ -195,6 +253,12 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
 
     private IAsyncStream<RoomEvent> Stream(string room) =>
         client.GetStreamProvider(ChatStreams.ProviderName).GetStream<RoomEvent>(ChatStreams.ForRoom(room));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: renewing presence failed")]
+    private partial void LogRenewFailed(Exception exception, string room);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: telling the room that {User} left failed")]
+    private partial void LogExitFailed(Exception exception, string room, string user);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: unsubscribing failed")]
     private partial void LogUnsubscribeFailed(Exception exception, string room);

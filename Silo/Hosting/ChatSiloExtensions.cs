@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
 using OpenTelemetry.Metrics;
 using Orleans.Configuration;
+using Orleans.Providers;
 using OrleansChat.Grains;
+using OrleansChat.Grains.Streaming;
 
 namespace OrleansChat.Silo.Hosting;
 
@@ -56,6 +58,13 @@ public static class ChatSiloExtensions
                 {
                     streams.ConfigurePartitioning(cluster.StreamQueues);
                     streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = cluster.StreamPollPeriod));
+                });
+                // The memory provider resolves its queues as IMemoryStreamQueueGrain; with Orleans' own class
+                // taken out of the grain class list, they resolve to the long-polling queue (see WakingStreamQueueGrain).
+                silo.Services.PostConfigure<GrainTypeOptions>(o =>
+                {
+                    o.Classes.Remove(typeof(MemoryStreamQueueGrain));
+                    o.Classes.Add(typeof(WakingStreamQueueGrain));
                 });
                 break;
             default:

@@ -140,6 +140,7 @@ internal static class MarkdownReport
         Line(md, "- Loss is counted per receiver against the messages the server acked into its room: by id (acked ids never received) and by seq (seqs up to the highest acked one never received). Out of order by seq counts frames whose seq was not above the last one seen; out of order by id counts a sender socket's messages arriving after a later one of the same socket. After sending stops the bench waits up to 5 s for stragglers.");
         Line(md, "- The server allows 10 sends a second per socket (bursts of 20), so one logical sender is spread over several sockets at 8/s each (9.5/s at most in fanout), all in the same room. Sender sockets are members of the room and receive every message too.");
         Line(md, "- CPU is utime + stime from `/proc/PID/stat` over the measured period, as a percentage of one core (the machine has two); memory is VmRSS from `/proc/PID/status`. For the system the gateway and the silo are added up.");
+        Line(md, "- Results move between runs, tails most: the two cores are shared by the bench, the server under test and whatever else runs on the machine (see the load averages under Machine). Compare ratios from one run rather than numbers across runs.");
         Line(md, "- The baseline acks once a message is in memory; the system acks once it is in grain storage. The baseline is what one process that does nothing else can do on this machine: a ceiling, not a competitor.");
     }
 

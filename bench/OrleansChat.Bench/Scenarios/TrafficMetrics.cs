@@ -22,7 +22,7 @@ internal static class TrafficMetrics
         }
 
         Add("achieved send rate", o.AchievedRate, "msg/s", "higher");
-        Add("deliveries per second", o.DeliveriesPerSecond, "msg/s", "higher");
+        Add("deliveries per second", o.DeliveriesPerSecond, "deliveries/s", "higher");
         Add("delivery p50", o.Delivery.P50, "ms", "lower");
         Add("delivery p90", o.Delivery.P90, "ms", "lower");
         Add("delivery p99", o.Delivery.P99, "ms", "lower");

@@ -140,6 +140,12 @@ public sealed class ChatClient : IAsyncDisposable
                     result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
+                        // Complete the close handshake as a browser would.
+                        if (_socket.State == WebSocketState.CloseReceived)
+                        {
+                            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                        }
+
                         return;
                     }
 

@@ -52,6 +52,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Chat:Cluster:Clustering"] = "Static",
             ["Chat:Cluster:ClusterId"] = cluster.Options.ClusterId,
             ["Chat:Cluster:ServiceId"] = cluster.Options.ServiceId,
+            ["Chat:Gateway:PresenceRenewPeriod"] = "00:00:00.500",
         };
         var i = 0;
         foreach (var silo in cluster.Silos)
@@ -74,6 +75,16 @@ public sealed class GatewayHost : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayHost(app, new Uri(address));
+    }
+
+    /// <summary>
+    /// Cuts the gateway off from the cluster without any goodbye, as if its process died: its
+    /// Orleans client goes away, so no leave and no lease renewal reaches the rooms.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        var client = _app.Services.GetRequiredService<IClusterClient>();
+        await ((Microsoft.Extensions.Hosting.IHostedService)client).StopAsync(CancellationToken.None);
     }
 
     /// <summary>Stops the gateway as SIGTERM would (drain, then stop).</summary>

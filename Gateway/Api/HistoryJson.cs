@@ -1,0 +1,34 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using OrleansChat.Gateway.Protocol;
+
+namespace OrleansChat.Gateway.Api;
+
+/// <summary>The body of <c>GET /api/rooms/{room}/messages</c>, with messages in the same shape as on the socket.</summary>
+internal static class HistoryJson
+{
+    public static string Write(string room, HistoryPage page)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("room", room);
+            w.WriteString("epoch", page.Epoch);
+            w.WriteNumber("seq", page.LatestSeq);
+            w.WriteStartArray("messages");
+            foreach (var message in page.Messages)
+            {
+                w.WriteStartObject();
+                ServerFrames.WriteMessage(w, room, message);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

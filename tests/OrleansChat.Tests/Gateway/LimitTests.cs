@@ -1,0 +1,224 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Gateway;
+
+[Collection(ClusterCollection.Name)]
+public sealed class LimitTests(ClusterFixture cluster)
+{
+    private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task AFrameOverTheLimitClosesWith1009AndABinaryFrameWith1003()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster);
+        await using var big = await ChatClient.ConnectAsync(gateway, "alice");
+        await big.SendRawAsync($$"""{"type":"send","room":"lobby","id":"m-1","text":"{{new string('x', 17 * 1024)}}"}""");
+        await big.WaitForCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, big.CloseStatus);
+
+        await using var binary = await ChatClient.ConnectAsync(gateway, "bob");
+        await binary.SendBinaryAsync([1, 2, 3]);
+        await binary.WaitForCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, binary.CloseStatus);
+    }
+
+    [Fact]
+    public async Task SendsPastTheBurstAreRateLimitedAndNotStored()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster);
+        var room = NewRoom();
+        await using var alice = await ChatClient.ConnectAsync(gateway, "alice");
+        await alice.JoinAsync(room);
+
+        for (var i = 0; i < 30; i++)
+        {
+            await alice.SendAsync(new { type = "send", room, id = $"m-{i}", text = $"burst {i}" });
+        }
+
+        var replies = await alice.WaitForCountAsync(f => f.Type() is "ack" or "error" && f.Str("id") is not null, 30);
+        var acks = replies.Count(f => f.Type() == "ack");
+        var limited = replies.Count(f => f.Str("code") == "rate_limited");
+        Assert.Equal(30, acks + limited);
+        Assert.InRange(acks, 20, 29);
+        Assert.True(limited >= 1);
+        Assert.Equal(acks, (await cluster.Client.GetGrain<IChatRoomGrain>(room).GetHistoryAsync(0, 100)).LatestSeq);
+    }
+
+    [Fact]
+    public async Task JoiningMoreRoomsThanAllowedGetsTooManyRooms()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?> { ["Chat:Gateway:MaxRoomsPerConnection"] = "3" });
+        await using var alice = await ChatClient.ConnectAsync(gateway, "alice");
+        for (var i = 0; i < 3; i++)
+        {
+            await alice.JoinAsync(NewRoom());
+        }
+
+        var room = NewRoom();
+        await alice.SendAsync(new { type = "join", room });
+        var error = await alice.WaitForAsync(f => f.Type() == "error");
+        Assert.Equal("too_many_rooms", error.Str("code"));
+        Assert.Equal(room, error.Str("room"));
+    }
+
+    [Fact]
+    public async Task AReaderThatStopsReadingIsClosedWith1013WhileItsNeighbourGetsEverything()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:OutboundQueueLimit"] = "20",
+            ["Chat:Gateway:CloseTimeout"] = "00:01:00",
+        });
+        var room = NewRoom();
+        await using var neighbour = await ChatClient.ConnectAsync(gateway, "bob");
+        await neighbour.JoinAsync(room);
+        using var paused = await PausedReader.JoinAsync(gateway, "alice", room);
+
+        // Posted straight to the grain: many large messages, more than the socket buffers and the queue hold.
+        var grain = cluster.Client.GetGrain<IChatRoomGrain>(room);
+        const int total = 1500;
+        for (var i = 1; i <= total; i++)
+        {
+            await grain.PostAsync(new PostRequest("carol", $"m-{i}", new string('z', 3900) + i));
+        }
+
+        var received = await neighbour.WaitForCountAsync(f => f.IsMessageIn(room), total, TimeSpan.FromSeconds(60));
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), received.Select(f => f.Num("seq")));
+
+        var (status, description, messages) = await paused.ResumeAsync();
+        Assert.Equal((WebSocketCloseStatus)1013, status);
+        Assert.Equal("slow consumer", description);
+        Assert.InRange(messages, 0, total - 1);
+    }
+
+    [Fact]
+    public async Task AnOriginThatIsNotAllowedIsRefusedWith403AndTheGatewaysOwnIsAccepted()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:AllowedOrigins:0"] = "https://chat.example.org",
+        });
+
+        var evil = await Assert.ThrowsAsync<WebSocketException>(() => ChatClient.ConnectAsync(gateway, "alice", o => o.SetRequestHeader("Origin", "https://evil.example.com")));
+        Assert.Contains("403", evil.Message, StringComparison.Ordinal);
+
+        await using var own = await ChatClient.ConnectAsync(gateway, "alice", o => o.SetRequestHeader("Origin", $"http://{gateway.Address.Authority}"));
+        await using var listed = await ChatClient.ConnectAsync(gateway, "bob", o => o.SetRequestHeader("Origin", "https://chat.example.org"));
+        Assert.Equal("welcome", own.Frames[0].Type());
+        Assert.Equal("welcome", listed.Frames[0].Type());
+    }
+
+    [Fact]
+    public async Task APeerThatNeverAnswersPingsIsDroppedAndLeavesTheRoom()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:PingInterval"] = "00:00:00.300",
+            ["Chat:Gateway:PongTimeout"] = "00:00:00.500",
+        });
+        var room = NewRoom();
+        await using var bob = await ChatClient.ConnectAsync(gateway, "bob");
+        await bob.JoinAsync(room);
+        using var silent = await PausedReader.JoinAsync(gateway, "alice", room);
+        await bob.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "alice" && f.Str("event") == "join");
+
+        await bob.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "alice" && f.Str("event") == "leave");
+        Assert.Equal(["bob"], await cluster.Client.GetGrain<IChatRoomGrain>(room).GetMembersAsync());
+    }
+
+    /// <summary>
+    /// A client on a raw socket with a tiny receive buffer that joins a room and then stops
+    /// reading (so it answers no pings and its TCP window fills).
+    /// </summary>
+    private sealed class PausedReader : IDisposable
+    {
+        private readonly Socket _socket;
+        private readonly WebSocket _ws;
+
+        private PausedReader(Socket socket, WebSocket ws) => (_socket, _ws) = (socket, ws);
+
+        public static async Task<PausedReader> JoinAsync(GatewayHost gateway, string name, string room)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, gateway.Address.Port));
+            var stream = new NetworkStream(socket, ownsSocket: false);
+            var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+            var request = $"GET /ws?name={name} HTTP/1.1\r\nHost: {gateway.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+            await ReadHeadersAsync(stream);
+            var ws = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = Timeout.InfiniteTimeSpan });
+            var reader = new PausedReader(socket, ws);
+            await reader.ReadFrameAsync(); // welcome
+            await ws.SendAsync(Encoding.UTF8.GetBytes($$"""{"type":"join","room":"{{room}}"}"""), WebSocketMessageType.Text, true, CancellationToken.None);
+            await reader.ReadFrameAsync(); // joined
+            return reader;
+        }
+
+        /// <summary>Reads on until the close frame; returns its status and how many message frames came first.</summary>
+        public async Task<(WebSocketCloseStatus? Status, string? Description, int Messages)> ResumeAsync()
+        {
+            var messages = 0;
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (true)
+            {
+                var frame = await ReadFrameAsync(cts.Token);
+                if (frame is null)
+                {
+                    return (_ws.CloseStatus, _ws.CloseStatusDescription, messages);
+                }
+
+                messages += frame.Contains("\"type\":\"message\"", StringComparison.Ordinal) ? 1 : 0;
+            }
+        }
+
+        public void Dispose()
+        {
+            _ws.Dispose();
+            _socket.Dispose();
+        }
+
+        private async Task<string?> ReadFrameAsync(CancellationToken cancellationToken = default)
+        {
+            var buffer = new byte[64 * 1024];
+            using var message = new MemoryStream();
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await _ws.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return null;
+                }
+
+                message.Write(buffer, 0, result.Count);
+            }
+            while (!result.EndOfMessage);
+            return Encoding.UTF8.GetString(message.ToArray());
+        }
+
+        private static async Task ReadHeadersAsync(NetworkStream stream)
+        {
+            var seen = new List<byte>();
+            var one = new byte[1];
+            while (seen.Count < 4 || !(seen[^4] == '\r' && seen[^3] == '\n' && seen[^2] == '\r' && seen[^1] == '\n'))
+            {
+                if (await stream.ReadAsync(one) == 0)
+                {
+                    throw new IOException("connection closed during the upgrade");
+                }
+
+                seen.Add(one[0]);
+            }
+
+            var head = Encoding.ASCII.GetString([.. seen]);
+            if (!head.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+            {
+                throw new IOException("upgrade refused: " + head);
+            }
+        }
+    }
+}

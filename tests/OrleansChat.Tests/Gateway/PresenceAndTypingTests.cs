@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Gateway;
+
+[Collection(ClusterCollection.Name)]
+public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IAsyncLifetime
+{
+    private GatewayHost _east = null!;
+    private GatewayHost _west = null!;
+
+    private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..12];
+
+    public async Task InitializeAsync()
+    {
+        _east = await GatewayHost.StartAsync(cluster.Cluster);
+        _west = await GatewayHost.StartAsync(cluster.Cluster);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _east.DisposeAsync();
+        await _west.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task PresenceAcrossGatewaysCountsEachNameOnce()
+    {
+        var room = NewRoom();
+        await using var alice = await ChatClient.ConnectAsync(_east, "alice");
+        await alice.JoinAsync(room);
+
+        await using var bobWest = await ChatClient.ConnectAsync(_west, "bob");
+        var joined = await bobWest.JoinAsync(room);
+        Assert.Equal(["alice", "bob"], joined.GetProperty("members").EnumerateArray().Select(m => m.GetString()).Order());
+        await alice.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "bob" && f.Str("event") == "join");
+
+        // bob's second tab, on the other gateway: no second join, and members still list bob once.
+        await using var bobEast = await ChatClient.ConnectAsync(_east, "bob");
+        var again = await bobEast.JoinAsync(room);
+        Assert.Equal(["alice", "bob"], again.GetProperty("members").EnumerateArray().Select(m => m.GetString()).Order());
+        using var http = new HttpClient { BaseAddress = _east.Address };
+        var members = await http.GetFromJsonAsync<MembersBody>($"/api/rooms/{room}/members");
+        Assert.Equal(["alice", "bob"], members!.Members.Order());
+
+        // Closing one of bob's tabs is not a leave; closing the last one is.
+        await bobWest.DisposeAsync();
+        await alice.PostAsync(room, "m-1", "marker");
+        await alice.WaitForAsync(f => f.IsMessageIn(room));
+        await bobEast.DisposeAsync();
+        await alice.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "bob" && f.Str("event") == "leave");
+        Assert.Single(alice.Frames, f => f.Type() == "presence" && f.Str("user") == "bob" && f.Str("event") == "join");
+        Assert.Single(alice.Frames, f => f.Type() == "presence" && f.Str("user") == "bob" && f.Str("event") == "leave");
+        var leaveIndex = alice.Frames.ToList().FindIndex(f => f.Type() == "presence" && f.Str("event") == "leave");
+        var markerIndex = alice.Frames.ToList().FindIndex(f => f.IsMessageIn(room));
+        Assert.True(markerIndex < leaveIndex, "bob left when only one of his two tabs closed");
+    }
+
+    [Fact]
+    public async Task MembersOfAGatewayThatDiesLeaveWhenItsLeaseRunsOut()
+    {
+        var room = NewRoom();
+        await using var alice = await ChatClient.ConnectAsync(_east, "alice");
+        await alice.JoinAsync(room);
+        var doomed = await GatewayHost.StartAsync(cluster.Cluster);
+        await using var carol = await ChatClient.ConnectAsync(doomed, "carol");
+        await carol.JoinAsync(room);
+        await alice.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "carol" && f.Str("event") == "join");
+
+        await doomed.KillAsync();
+
+        await alice.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "carol" && f.Str("event") == "leave", timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal(["alice"], await cluster.Client.GetGrain<IChatRoomGrain>(room).GetMembersAsync());
+        await doomed.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TypingReachesOthersButNotTheTypersOwnSocketsAndIsNeverStored()
+    {
+        var room = NewRoom();
+        await using var alice = await ChatClient.ConnectAsync(_east, "alice");
+        await using var bob = await ChatClient.ConnectAsync(_west, "bob");
+        await using var bobOtherTab = await ChatClient.ConnectAsync(_east, "bob");
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        await bobOtherTab.JoinAsync(room);
+
+        await bob.SendAsync(new { type = "typing", room });
+        var typing = await alice.WaitForAsync(f => f.Type() == "typing");
+        Assert.Equal("bob", typing.Str("user"));
+        Assert.Equal(room, typing.Str("room"));
+        Assert.False(typing.TryGetProperty("seq", out _));
+
+        // A message sent after the hint arrives after it everywhere; by then bob's tabs would have had the hint.
+        await alice.PostAsync(room, "m-1", "after typing");
+        await bob.WaitForAsync(f => f.IsMessageIn(room));
+        await bobOtherTab.WaitForAsync(f => f.IsMessageIn(room));
+        Assert.DoesNotContain(bob.Frames, f => f.Type() == "typing");
+        Assert.DoesNotContain(bobOtherTab.Frames, f => f.Type() == "typing");
+        Assert.Equal(1, (await cluster.Client.GetGrain<IChatRoomGrain>(room).GetHistoryAsync(0, 10)).LatestSeq);
+    }
+
+    private sealed record MembersBody(string Room, List<string> Members);
+}

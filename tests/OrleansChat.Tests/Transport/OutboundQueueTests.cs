@@ -1,0 +1,63 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansChat.Gateway.Transport;
+
+namespace OrleansChat.Tests.Transport;
+
+public sealed class OutboundQueueTests
+{
+    private static readonly byte[] Frame = "{\"type\":\"message\"}"u8.ToArray();
+
+    [Fact]
+    public async Task TypingIsDroppedOnceTheQueueIsHalfFullWhileMessagesStillQueue()
+    {
+        var socket = new GatedWebSocket();
+        using var connection = new WebSocketConnection(socket, "c1", new TransportLimits(16 * 1024, 10, TimeSpan.FromSeconds(5)), NullLogger.Instance);
+        var dropped = 0;
+        connection.FrameDropped += () => dropped++;
+        var running = connection.RunAsync(_ => Task.CompletedTask);
+
+        // The writer takes the first frame and blocks on the closed gate; the rest wait in the queue.
+        Assert.True(connection.TrySend(Frame));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(connection.TrySend(Frame));
+        }
+
+        Assert.True(connection.QueuedFrames >= 5);
+        Assert.False(connection.TrySend(Frame, droppable: true));
+        Assert.Equal(1, dropped);
+        Assert.True(connection.TrySend(Frame));
+
+        socket.Open();
+        connection.RequestClose(WebSocketCloseStatus.NormalClosure, "");
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(7, socket.Sent);
+    }
+
+    [Fact]
+    public async Task AFullQueueClosesTheSocketAsASlowConsumerWithoutBlockingTheSender()
+    {
+        var socket = new GatedWebSocket();
+        using var connection = new WebSocketConnection(socket, "c2", new TransportLimits(16 * 1024, 10, TimeSpan.FromSeconds(30)), NullLogger.Instance);
+        var slow = 0;
+        connection.SlowConsumerClosed += () => slow++;
+        var running = connection.RunAsync(_ => Task.CompletedTask);
+
+        var accepted = 0;
+        while (connection.TrySend(Frame))
+        {
+            accepted++;
+        }
+
+        Assert.InRange(accepted, 10, 11);
+        Assert.Equal(1, slow);
+        Assert.False(connection.TrySend(Frame));
+
+        // The peer reads again: a frame already in flight completes, the queued ones are dropped, and the close goes out.
+        socket.Open();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.InRange(socket.Sent, 0, 1);
+        Assert.Equal(WebSocketState.Closed, socket.State);
+    }
+}
