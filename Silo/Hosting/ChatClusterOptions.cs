@@ -39,6 +39,9 @@ public sealed class ChatClusterOptions
     /// </summary>
     public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>Use the long-polling stream queues (woken by each enqueue) instead of Orleans' plain memory queues. Default true.</summary>
+    public bool WakingStreamQueues { get; set; } = true;
+
     /// <summary>How many queues (and pulling agents) the memory stream provider spreads rooms over. Default 4.</summary>
     public int StreamQueues { get; set; } = 4;
 

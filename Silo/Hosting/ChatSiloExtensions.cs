@@ -63,8 +63,14 @@ public static class ChatSiloExtensions
                 // taken out of the grain class list, they resolve to the long-polling queue (see WakingStreamQueueGrain).
                 silo.Services.PostConfigure<GrainTypeOptions>(o =>
                 {
-                    o.Classes.Remove(typeof(MemoryStreamQueueGrain));
-                    o.Classes.Add(typeof(WakingStreamQueueGrain));
+                    if (cluster.WakingStreamQueues)
+                    {
+                        o.Classes.Remove(typeof(MemoryStreamQueueGrain));
+                    }
+                    else
+                    {
+                        o.Classes.Remove(typeof(WakingStreamQueueGrain));
+                    }
                 });
                 break;
             default:
