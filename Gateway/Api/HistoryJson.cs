@@ -17,15 +17,7 @@ internal static class HistoryJson
             w.WriteString("room", room);
             w.WriteString("epoch", page.Epoch);
             w.WriteNumber("seq", page.LatestSeq);
-            w.WriteStartArray("messages");
-            foreach (var message in page.Messages)
-            {
-                w.WriteStartObject();
-                ServerFrames.WriteMessage(w, room, message);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            ServerFrames.WriteMessages(w, "messages", room, page.Messages);
             w.WriteEndObject();
         }
 

@@ -31,15 +31,7 @@ public static class ServerFrames
         w.WriteString("room", room);
         w.WriteString("epoch", page.Epoch);
         w.WriteNumber("seq", page.LatestSeq);
-        w.WriteStartArray("history");
-        foreach (var message in page.Messages)
-        {
-            w.WriteStartObject();
-            WriteMessage(w, room, message);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        WriteMessages(w, "history", room, page.Messages);
         w.WriteBoolean("recovered", recovered);
         w.WriteStartArray("members");
         foreach (var member in members)
@@ -106,6 +98,20 @@ public static class ServerFrames
     /// <summary>The wire form of a timestamp: UTC, milliseconds, ISO 8601.</summary>
     public static string FormatTimestamp(DateTimeOffset timestamp) =>
         timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Writes an array property of message objects, oldest first.</summary>
+    public static void WriteMessages(Utf8JsonWriter w, string property, string room, IEnumerable<ChatMessage> messages)
+    {
+        w.WriteStartArray(property);
+        foreach (var message in messages)
+        {
+            w.WriteStartObject();
+            WriteMessage(w, room, message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
 
     /// <summary>Writes a message's fields (with <c>type</c>) into the current JSON object.</summary>
     public static void WriteMessage(Utf8JsonWriter w, string room, ChatMessage message)

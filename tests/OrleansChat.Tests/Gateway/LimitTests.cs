@@ -9,8 +9,6 @@ namespace OrleansChat.Tests.Gateway;
 [Collection(ClusterCollection.Name)]
 public sealed class LimitTests(ClusterFixture cluster)
 {
-    private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..12];
-
     [Fact]
     public async Task AFrameOverTheLimitClosesWith1009AndABinaryFrameWith1003()
     {
@@ -30,7 +28,7 @@ public sealed class LimitTests(ClusterFixture cluster)
     public async Task SendsPastTheBurstAreRateLimitedAndNotStored()
     {
         await using var gateway = await GatewayHost.StartAsync(cluster.Cluster);
-        var room = NewRoom();
+        var room = Rooms.New();
         await using var alice = await ChatClient.ConnectAsync(gateway, "alice");
         await alice.JoinAsync(room);
 
@@ -55,10 +53,10 @@ public sealed class LimitTests(ClusterFixture cluster)
         await using var alice = await ChatClient.ConnectAsync(gateway, "alice");
         for (var i = 0; i < 3; i++)
         {
-            await alice.JoinAsync(NewRoom());
+            await alice.JoinAsync(Rooms.New());
         }
 
-        var room = NewRoom();
+        var room = Rooms.New();
         await alice.SendAsync(new { type = "join", room });
         var error = await alice.WaitForAsync(f => f.Type() == "error");
         Assert.Equal("too_many_rooms", error.Str("code"));
@@ -73,7 +71,7 @@ public sealed class LimitTests(ClusterFixture cluster)
             ["Chat:Gateway:OutboundQueueLimit"] = "20",
             ["Chat:Gateway:CloseTimeout"] = "00:01:00",
         });
-        var room = NewRoom();
+        var room = Rooms.New();
         await using var neighbour = await ChatClient.ConnectAsync(gateway, "bob");
         await neighbour.JoinAsync(room);
         using var paused = await PausedReader.JoinAsync(gateway, "alice", room);
@@ -120,7 +118,7 @@ public sealed class LimitTests(ClusterFixture cluster)
             ["Chat:Gateway:PingInterval"] = "00:00:00.300",
             ["Chat:Gateway:PongTimeout"] = "00:00:00.500",
         });
-        var room = NewRoom();
+        var room = Rooms.New();
         await using var bob = await ChatClient.ConnectAsync(gateway, "bob");
         await bob.JoinAsync(room);
         using var silent = await PausedReader.JoinAsync(gateway, "alice", room);

@@ -10,7 +10,6 @@ public sealed class MessagePathTests(ClusterFixture cluster) : IAsyncLifetime
 {
     private GatewayHost _gateway = null!;
 
-    private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..12];
 
     public async Task InitializeAsync() => _gateway = await GatewayHost.StartAsync(cluster.Cluster);
 
@@ -46,7 +45,7 @@ public sealed class MessagePathTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task ThreeClientsEachReceiveEveryMessageOnceInSeqOrderTheSenderIncluded()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         await using var alice = await ChatClient.ConnectAsync(_gateway, "alice");
         await using var bob = await ChatClient.ConnectAsync(_gateway, "bob");
         await using var carol = await ChatClient.ConnectAsync(_gateway, "carol");
@@ -80,7 +79,7 @@ public sealed class MessagePathTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task AnAckMeansTheMessageIsAlreadyInTheRoomsHistory()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         await using var alice = await ChatClient.ConnectAsync(_gateway, "alice");
         await alice.JoinAsync(room);
 
@@ -95,7 +94,7 @@ public sealed class MessagePathTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task AFailedStoreAnswersUnavailableWithNoAckAndNoBroadcast()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         await using var alice = await ChatClient.ConnectAsync(_gateway, "alice");
         await using var bob = await ChatClient.ConnectAsync(_gateway, "bob");
         await alice.JoinAsync(room);
@@ -127,7 +126,7 @@ public sealed class MessagePathTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task JoinRepliesWithTheRecentHistoryAndTheLatestSeq()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         var grain = cluster.Client.GetGrain<IChatRoomGrain>(room);
         for (var i = 1; i <= 60; i++)
         {
@@ -148,7 +147,7 @@ public sealed class MessagePathTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task TwoSocketsInOneRoomShareOneSubscriptionThatGoesWithTheLast()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         var client = _gateway.Services.GetRequiredService<IClusterClient>();
         var stream = client.GetStreamProvider(ChatStreams.ProviderName).GetStream<RoomEvent>(ChatStreams.ForRoom(room));
         await using var alice = await ChatClient.ConnectAsync(_gateway, "alice");
@@ -172,7 +171,7 @@ public sealed class MessagePathTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task ClosingTheLastSocketReleasesTheRoomSubscription()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         var client = _gateway.Services.GetRequiredService<IClusterClient>();
         var stream = client.GetStreamProvider(ChatStreams.ProviderName).GetStream<RoomEvent>(ChatStreams.ForRoom(room));
         var hub = _gateway.Services.GetRequiredService<OrleansChat.Gateway.Hub.RoomHub>();

@@ -4,42 +4,25 @@ using OrleansChat.Tests.Infrastructure;
 namespace OrleansChat.Tests.Gateway;
 
 [Collection(ClusterCollection.Name)]
-public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IAsyncLifetime
+public sealed class PresenceAndTypingTests(ClusterFixture cluster) : TwoGatewaysTest(cluster)
 {
-    private GatewayHost _east = null!;
-    private GatewayHost _west = null!;
-
-    private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..12];
-
-    public async Task InitializeAsync()
-    {
-        _east = await GatewayHost.StartAsync(cluster.Cluster);
-        _west = await GatewayHost.StartAsync(cluster.Cluster);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _east.DisposeAsync();
-        await _west.DisposeAsync();
-    }
-
     [Fact]
     public async Task PresenceAcrossGatewaysCountsEachNameOnce()
     {
-        var room = NewRoom();
-        await using var alice = await ChatClient.ConnectAsync(_east, "alice");
+        var room = Rooms.New();
+        await using var alice = await ChatClient.ConnectAsync(East, "alice");
         await alice.JoinAsync(room);
 
-        await using var bobWest = await ChatClient.ConnectAsync(_west, "bob");
+        await using var bobWest = await ChatClient.ConnectAsync(West, "bob");
         var joined = await bobWest.JoinAsync(room);
         Assert.Equal(["alice", "bob"], joined.GetProperty("members").EnumerateArray().Select(m => m.GetString()).Order());
         await alice.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "bob" && f.Str("event") == "join");
 
         // bob's second tab, on the other gateway: no second join, and members still list bob once.
-        await using var bobEast = await ChatClient.ConnectAsync(_east, "bob");
+        await using var bobEast = await ChatClient.ConnectAsync(East, "bob");
         var again = await bobEast.JoinAsync(room);
         Assert.Equal(["alice", "bob"], again.GetProperty("members").EnumerateArray().Select(m => m.GetString()).Order());
-        using var http = new HttpClient { BaseAddress = _east.Address };
+        using var http = new HttpClient { BaseAddress = East.Address };
         var members = await http.GetFromJsonAsync<MembersBody>($"/api/rooms/{room}/members");
         Assert.Equal(["alice", "bob"], members!.Members.Order());
 
@@ -59,10 +42,10 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IAsyncLifet
     [Fact]
     public async Task MembersOfAGatewayThatDiesLeaveWhenItsLeaseRunsOut()
     {
-        var room = NewRoom();
-        await using var alice = await ChatClient.ConnectAsync(_east, "alice");
+        var room = Rooms.New();
+        await using var alice = await ChatClient.ConnectAsync(East, "alice");
         await alice.JoinAsync(room);
-        var doomed = await GatewayHost.StartAsync(cluster.Cluster);
+        var doomed = await GatewayHost.StartAsync(Cluster.Cluster);
         await using var carol = await ChatClient.ConnectAsync(doomed, "carol");
         await carol.JoinAsync(room);
         await alice.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "carol" && f.Str("event") == "join");
@@ -70,17 +53,17 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IAsyncLifet
         await doomed.KillAsync();
 
         await alice.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "carol" && f.Str("event") == "leave", timeout: TimeSpan.FromSeconds(30));
-        Assert.Equal(["alice"], await cluster.Client.GetGrain<IChatRoomGrain>(room).GetMembersAsync());
+        Assert.Equal(["alice"], await Cluster.Client.GetGrain<IChatRoomGrain>(room).GetMembersAsync());
         await doomed.DisposeAsync();
     }
 
     [Fact]
     public async Task TypingReachesOthersButNotTheTypersOwnSocketsAndIsNeverStored()
     {
-        var room = NewRoom();
-        await using var alice = await ChatClient.ConnectAsync(_east, "alice");
-        await using var bob = await ChatClient.ConnectAsync(_west, "bob");
-        await using var bobOtherTab = await ChatClient.ConnectAsync(_east, "bob");
+        var room = Rooms.New();
+        await using var alice = await ChatClient.ConnectAsync(East, "alice");
+        await using var bob = await ChatClient.ConnectAsync(West, "bob");
+        await using var bobOtherTab = await ChatClient.ConnectAsync(East, "bob");
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         await bobOtherTab.JoinAsync(room);
@@ -97,7 +80,7 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IAsyncLifet
         await bobOtherTab.WaitForAsync(f => f.IsMessageIn(room));
         Assert.DoesNotContain(bob.Frames, f => f.Type() == "typing");
         Assert.DoesNotContain(bobOtherTab.Frames, f => f.Type() == "typing");
-        Assert.Equal(1, (await cluster.Client.GetGrain<IChatRoomGrain>(room).GetHistoryAsync(0, 10)).LatestSeq);
+        Assert.Equal(1, (await Cluster.Client.GetGrain<IChatRoomGrain>(room).GetHistoryAsync(0, 10)).LatestSeq);
     }
 
     private sealed record MembersBody(string Room, List<string> Members);

@@ -71,7 +71,7 @@ public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task TextOverTheLimitGetsTooLongAndBlankTextBadRequestAndNothingIsStored()
     {
-        var room = "room-" + Guid.NewGuid().ToString("N")[..12];
+        var room = Rooms.New();
         await _alice.JoinAsync(room);
 
         var tooLong = await _alice.PostAsync(room, "m-1", new string('x', 4001));
@@ -87,7 +87,7 @@ public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task TextComesBackExactlyAsSent()
     {
-        var room = "room-" + Guid.NewGuid().ToString("N")[..12];
+        var room = Rooms.New();
         await _alice.JoinAsync(room);
         const string text = "  <b>bold</b> & \"quotes\" 'single' \n line two  ✓ 😀  ";
 

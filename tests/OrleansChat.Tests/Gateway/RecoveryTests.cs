@@ -3,44 +3,27 @@ using OrleansChat.Tests.Infrastructure;
 namespace OrleansChat.Tests.Gateway;
 
 [Collection(ClusterCollection.Name)]
-public sealed class RecoveryTests(ClusterFixture cluster) : IAsyncLifetime
+public sealed class RecoveryTests(ClusterFixture cluster) : TwoGatewaysTest(cluster)
 {
-    private GatewayHost _east = null!;
-    private GatewayHost _west = null!;
-
-    private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..12];
-
-    public async Task InitializeAsync()
-    {
-        _east = await GatewayHost.StartAsync(cluster.Cluster);
-        _west = await GatewayHost.StartAsync(cluster.Cluster);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _east.DisposeAsync();
-        await _west.DisposeAsync();
-    }
-
     [Fact]
     public async Task RejoiningWithSinceReturnsEverythingMissedAndRecoveredTrue()
     {
-        var room = NewRoom();
-        var alice = await ChatClient.ConnectAsync(_east, "alice");
+        var room = Rooms.New();
+        var alice = await ChatClient.ConnectAsync(East, "alice");
         var first = await alice.JoinAsync(room);
         var epoch = first.Str("epoch");
         await alice.PostAsync(room, "m-1", "one");
         var seen = (await alice.WaitForAsync(f => f.IsMessageIn(room))).Num("seq");
         await alice.DisposeAsync();
 
-        await using var bob = await ChatClient.ConnectAsync(_west, "bob");
+        await using var bob = await ChatClient.ConnectAsync(West, "bob");
         await bob.JoinAsync(room);
         for (var i = 2; i <= 6; i++)
         {
             await bob.PostAsync(room, $"b-{i}", $"missed {i}");
         }
 
-        await using var back = await ChatClient.ConnectAsync(_west, "alice");
+        await using var back = await ChatClient.ConnectAsync(West, "alice");
         var rejoined = await back.JoinAsync(room, since: seen, epoch: epoch);
 
         Assert.True(rejoined.GetProperty("recovered").GetBoolean());
@@ -51,15 +34,15 @@ public sealed class RecoveryTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task AnotherEpochOrAGapWiderThanTheWindowGivesRecoveredFalseAndTheNewestWindow()
     {
-        var room = NewRoom();
-        var grain = cluster.Client.GetGrain<IChatRoomGrain>(room);
+        var room = Rooms.New();
+        var grain = Cluster.Client.GetGrain<IChatRoomGrain>(room);
         var total = TestSilos.HistoryWindow + 20;
         for (var i = 1; i <= total; i++)
         {
             await grain.PostAsync(new PostRequest("bob", $"m-{i}", $"text {i}"));
         }
 
-        await using var alice = await ChatClient.ConnectAsync(_east, "alice");
+        await using var alice = await ChatClient.ConnectAsync(East, "alice");
         var current = await alice.JoinAsync(room);
 
         var tooOld = await alice.JoinAsync(room, since: 3, epoch: current.Str("epoch"));
@@ -80,15 +63,15 @@ public sealed class RecoveryTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public async Task ARepeatedSendThroughAnotherGatewayGetsTheOriginalSeqAndIsNotBroadcastTwice()
     {
-        var room = NewRoom();
-        await using var bob = await ChatClient.ConnectAsync(_west, "bob");
+        var room = Rooms.New();
+        await using var bob = await ChatClient.ConnectAsync(West, "bob");
         await bob.JoinAsync(room);
-        var alice = await ChatClient.ConnectAsync(_east, "alice");
+        var alice = await ChatClient.ConnectAsync(East, "alice");
         await alice.JoinAsync(room);
         var first = await alice.PostAsync(room, "m-1", "only once");
         await alice.DisposeAsync();
 
-        await using var aliceAgain = await ChatClient.ConnectAsync(_west, "alice");
+        await using var aliceAgain = await ChatClient.ConnectAsync(West, "alice");
         await aliceAgain.JoinAsync(room, since: 0);
         var repeat = await aliceAgain.PostAsync(room, "m-1", "only once");
         await aliceAgain.PostAsync(room, "m-2", "marker");
@@ -97,14 +80,14 @@ public sealed class RecoveryTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal("ack", repeat.Type());
         Assert.Equal(first.Num("seq"), repeat.Num("seq"));
         Assert.Single(bob.Frames, f => f.IsMessageIn(room) && f.Str("id") == "m-1");
-        Assert.Equal(2, (await cluster.Client.GetGrain<IChatRoomGrain>(room).GetHistoryAsync(0, 10)).LatestSeq);
+        Assert.Equal(2, (await Cluster.Client.GetGrain<IChatRoomGrain>(room).GetHistoryAsync(0, 10)).LatestSeq);
     }
 
     [Fact]
     public async Task MessagesPostedWhileSomeoneJoinsReachThemExactlyOnceInOrder()
     {
-        var room = NewRoom();
-        var grain = cluster.Client.GetGrain<IChatRoomGrain>(room);
+        var room = Rooms.New();
+        var grain = Cluster.Client.GetGrain<IChatRoomGrain>(room);
         var posting = Task.Run(async () =>
         {
             for (var i = 1; i <= 120; i++)
@@ -113,7 +96,7 @@ public sealed class RecoveryTests(ClusterFixture cluster) : IAsyncLifetime
             }
         });
 
-        await using var alice = await ChatClient.ConnectAsync(_east, "alice");
+        await using var alice = await ChatClient.ConnectAsync(East, "alice");
         var joined = await alice.JoinAsync(room, since: 0);
         await posting;
 

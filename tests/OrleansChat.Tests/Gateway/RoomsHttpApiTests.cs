@@ -14,7 +14,6 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     private readonly HttpClient _http = new();
     private GatewayHost _gateway = null!;
 
-    private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..12];
 
     public async Task InitializeAsync()
     {
@@ -29,7 +28,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [Fact]
     public async Task MembersOfARoomNobodyJoinedIsAnEmptyList()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
 
         using var response = await _http.GetAsync(new Uri($"/api/rooms/{room}/members", UriKind.Relative));
 
@@ -58,7 +57,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [Fact]
     public async Task APostWithTheKeyIsStoredBroadcastToSocketsAndAnswered201WithItsSeq()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         await using var alice = await ChatClient.ConnectAsync(_gateway, "alice");
         await alice.JoinAsync(room);
 
@@ -78,7 +77,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [Fact]
     public async Task RepeatingAPostWithTheSameUserAndIdAnswersTheOriginalSeqAndStoresItOnce()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
 
         using var first = await PostAsync(room, new { user = "hook", id = "h-1", text = "once" });
         using var repeat = await PostAsync(room, new { user = "hook", id = "h-1", text = "once" });
@@ -100,7 +99,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [InlineData("the-api-key-of-the-tests")]
     public async Task APostWithoutTheRightKeyIs401AndStoresNothing(string? authorization)
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/rooms/{room}/messages", UriKind.Relative))
         {
             Content = Body(new { user = "hook", id = "h-1", text = "let me in" }),
@@ -122,7 +121,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     {
         await using var keyless = await GatewayHost.StartAsync(cluster.Cluster);
         using var http = new HttpClient { BaseAddress = keyless.Address };
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/rooms/{NewRoom()}/messages", UriKind.Relative))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/rooms/{Rooms.New()}/messages", UriKind.Relative))
         {
             Content = Body(new { user = "hook", id = "h-1", text = "anyone?" }),
         };
@@ -149,7 +148,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [InlineData("{\"user\":\"hook\",\"id\":\"h-1\",\"text\":[\"not\",\"a\",\"string\"]}")]
     public async Task AMalformedBodyIs400WithAProblemBodyAndStoresNothing(string json)
     {
-        var room = NewRoom();
+        var room = Rooms.New();
 
         using var response = await PostRawAsync(room, json);
 
@@ -160,7 +159,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [Fact]
     public async Task AnIdOver64CharactersOrTextOverTheLimitIs400AndTextAtTheLimitIsStored()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
 
         using var longId = await PostAsync(room, new { user = "hook", id = new string('i', 65), text = "hi" });
         using var tooLong = await PostAsync(room, new { user = "hook", id = "h-1", text = new string('x', 4001) });
@@ -175,7 +174,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [Fact]
     public async Task ABodyOver64KiBIsRefusedWith413()
     {
-        using var response = await PostAsync(NewRoom(), new { user = "hook", id = "h-1", text = new string('x', 70_000) });
+        using var response = await PostAsync(Rooms.New(), new { user = "hook", id = "h-1", text = new string('x', 70_000) });
 
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
     }
@@ -183,7 +182,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [Fact]
     public async Task AStorageFailureIs503AndARetryWithTheSameIdIsStoredOnce()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         var message = new { user = "hook", id = "h-1", text = "eventually" };
 
         FaultyGrainStorage.Fail(room);
@@ -207,7 +206,7 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [Fact]
     public async Task APostedMessageIsReadBackThroughTheHistoryEndpoint()
     {
-        var room = NewRoom();
+        var room = Rooms.New();
         using var posted = await PostAsync(room, new { user = "hook", id = "h-1", text = "read me back" });
 
         using var response = await _http.GetAsync(new Uri($"/api/rooms/{room}/messages?since=0", UriKind.Relative));

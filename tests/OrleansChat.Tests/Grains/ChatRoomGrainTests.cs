@@ -5,14 +5,12 @@ namespace OrleansChat.Tests.Grains;
 [Collection(ClusterCollection.Name)]
 public sealed class ChatRoomGrainTests(ClusterFixture fixture)
 {
-    private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..12];
-
     private IChatRoomGrain Room(string name) => fixture.Client.GetGrain<IChatRoomGrain>(name);
 
     [Fact]
     public async Task SeqsAreContiguousFromOneUnderConcurrentPosters()
     {
-        var room = Room(NewRoom());
+        var room = Room(Rooms.New());
         var posts = Enumerable.Range(0, 5).SelectMany(poster => Enumerable.Range(0, 15)
             .Select(i => room.PostAsync(new PostRequest($"user{poster}", $"m-{i}", $"hello {i}"))));
 
@@ -27,7 +25,7 @@ public sealed class ChatRoomGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task HistoryIsReadBySinceAndLimit()
     {
-        var room = Room(NewRoom());
+        var room = Room(Rooms.New());
         for (var i = 1; i <= 20; i++)
         {
             await room.PostAsync(new PostRequest("alice", $"m-{i}", $"text {i}"));
@@ -46,7 +44,7 @@ public sealed class ChatRoomGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task HistoryKeepsOnlyTheNewestWindowAndSurvivesReactivation()
     {
-        var name = NewRoom();
+        var name = Rooms.New();
         var room = Room(name);
         var total = TestSilos.HistoryWindow + 30;
         for (var i = 1; i <= total; i++)
@@ -70,7 +68,7 @@ public sealed class ChatRoomGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task BytesWrittenPerMessageDoNotGrowWithTheWindow()
     {
-        var name = NewRoom();
+        var name = Rooms.New();
         var room = Room(name);
         for (var i = 1; i <= TestSilos.HistoryWindow * 2; i++)
         {
@@ -85,7 +83,7 @@ public sealed class ChatRoomGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task RepeatedPostGetsTheOriginalSeqAndIsNotStoredTwice()
     {
-        var room = Room(NewRoom());
+        var room = Room(Rooms.New());
         var first = await room.PostAsync(new PostRequest("alice", "m-1", "hi"));
         await room.PostAsync(new PostRequest("bob", "m-1", "same id, other user"));
         var again = await room.PostAsync(new PostRequest("alice", "m-1", "hi"));
@@ -99,7 +97,7 @@ public sealed class ChatRoomGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task InvalidPostsAreRejectedAndNothingIsStored()
     {
-        var room = Room(NewRoom());
+        var room = Room(Rooms.New());
         Assert.Equal(PostStatus.Invalid, (await room.PostAsync(new PostRequest("alice", "m-1", "   "))).Status);
         Assert.Equal(PostStatus.Invalid, (await room.PostAsync(new PostRequest("alice", "", "hi"))).Status);
         Assert.Equal(PostStatus.Invalid, (await room.PostAsync(new PostRequest("<alice>", "m-2", "hi"))).Status);
@@ -110,7 +108,7 @@ public sealed class ChatRoomGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task FailedWritePublishesNothingAndKeepsMemoryEqualToStorage()
     {
-        var name = NewRoom();
+        var name = Rooms.New();
         var room = Room(name);
         await using var probe = await StreamProbe.SubscribeAsync(fixture.Client, name);
         await room.PostAsync(new PostRequest("alice", "m-1", "stored"));
