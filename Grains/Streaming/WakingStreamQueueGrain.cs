@@ -59,6 +59,10 @@ public sealed class WakingStreamQueueGrain(TimeProvider time) : Grain, IMemorySt
             {
                 // Nothing arrived: the agent polls again on its next tick.
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The agent is stopping; an empty answer lets it stop without an error.
+            }
         }
 
         var batch = new List<MemoryMessageData>(Math.Min(maxCount, _events.Count));
