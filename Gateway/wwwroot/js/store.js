@@ -42,6 +42,8 @@ export class Room {
     this.members = new Set();
     /** user -> time (ms) after which the typing hint goes away */
     this.typing = new Map();
+    /** When this page last sent `typing` for the room (ms); 0 lets the next one go at once. */
+    this.typingSentAt = 0;
     this.confirmed = [];       // entries with a seq, ascending
     this.outbox = [];          // own entries without a seq yet, in the order written
   }
