@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.Playwright;
 using OrleansChat.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,7 +14,7 @@ namespace OrleansChat.Tests.Browser;
 public sealed class ChatPageRecoveryTests(BrowserFixture fixture) : IAsyncLifetime
 {
     // The page's backoff is at most 10 s, and a reconnect re-joins before anything shows.
-    private static readonly Microsoft.Playwright.LocatorAssertionsToHaveTextOptions AfterReconnect = new() { Timeout = 15_000 };
+    private static readonly LocatorAssertionsToHaveTextOptions AfterReconnect = new() { Timeout = 15_000 };
 
     private readonly ChatPages _pages = new(fixture.Browser);
     private TcpProxy _proxy = null!;
@@ -36,7 +38,7 @@ public sealed class ChatPageRecoveryTests(BrowserFixture fixture) : IAsyncLifeti
     [Fact]
     public async Task ACutAndRestoredConnectionRecoversTheMessagesSentMeanwhileEachExactlyOnce()
     {
-        var (room, alice, bob) = await OpenAliceThroughTheProxyAndBobAsync();
+        var (_, alice, bob) = await OpenAliceThroughTheProxyAndBobAsync();
         await alice.SendAsync("before the cut");
         await Expect(alice.Message("before the cut")).ToHaveAttributeAsync("data-state", "sent");
         await Expect(bob.Texts).ToHaveTextAsync(["before the cut"]);
@@ -166,7 +168,7 @@ public sealed class ChatPageRecoveryTests(BrowserFixture fixture) : IAsyncLifeti
         foreach (var page in new[] { alice, bob })
         {
             await Expect(page.Message(text)).ToHaveCountAsync(1);
-            await Expect(page.Message(text)).ToHaveAttributeAsync("data-seq", seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Expect(page.Message(text)).ToHaveAttributeAsync("data-seq", seq.ToString(CultureInfo.InvariantCulture));
         }
 
         // Anything sent again would be stored (and shown) before this marker.
