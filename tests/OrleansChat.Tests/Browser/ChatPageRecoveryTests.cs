@@ -59,6 +59,8 @@ public sealed class ChatPageRecoveryTests(BrowserFixture fixture) : IAsyncLifeti
         // Live again, and still nothing twice.
         await bob.SendAsync("after the cut");
         await Expect(alice.Texts).ToHaveTextAsync(["before the cut", "missed 1", "missed 2", "missed 3", "after the cut"]);
+        // bob's own last line has its seq once his ack is in, which may be after alice saw it.
+        await Expect(bob.StoredMessages).ToHaveCountAsync(5);
         Assert.Equal(await bob.LinesAsync(), await alice.LinesAsync());
         Assert.Equal(["1", "2", "3", "4", "5"], (await alice.LinesAsync()).Select(line => line.Split(' ')[0]));
         await Expect(alice.Member("bob")).ToBeVisibleAsync();
@@ -105,8 +107,13 @@ public sealed class ChatPageRecoveryTests(BrowserFixture fixture) : IAsyncLifeti
         await Expect(line).ToHaveAttributeAsync("data-state", "failed");
         Assert.Empty(await StoredTextsAsync(room));
 
-        // Retry while still down: the page keeps it and sends it (same id) once back.
+        // Retry while still down: the page keeps it queued, through failed reconnect
+        // attempts, and sends it (same id) once back.
         await line.Locator("button[data-action=retry]").ClickAsync();
+        // The page handles one refused attempt before it starts the next, so after two
+        // more it has certainly been through one since the click.
+        var refused = _proxy.Refused;
+        await Eventually.TrueAsync(() => Task.FromResult(_proxy.Refused >= refused + 2));
         await Expect(line).ToHaveAttributeAsync("data-state", "pending");
         _proxy.Release(ProxyDirection.ToTarget);
         _proxy.SetRefusing(false);

@@ -40,7 +40,8 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Equal(["alice says 1", "alice says 2", "alice says 3"], TextsBy("alice", seenByAlice));
         Assert.Equal(["bob says 1", "bob says 2", "bob says 3"], TextsBy("bob", seenByAlice));
         // Own lines were confirmed in place: none is left pending or failed.
-        await Expect(alice.Messages.Locator("xpath=self::*[@data-state and @data-state!='sent']")).ToHaveCountAsync(0);
+        await Expect(alice.Page.GetByTestId("messages").Locator("[data-state]:not([data-state=sent])")).ToHaveCountAsync(0);
+        await Expect(alice.Page.GetByTestId("messages").Locator("[data-state=sent]")).ToHaveCountAsync(3);
         await Expect(alice.Status).ToHaveTextAsync("connected");
         await Expect(bob.Status).ToHaveTextAsync("connected");
     }

@@ -18,8 +18,10 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Valve _toTarget = new();
     private readonly Valve _toClient = new();
+    private readonly Lock _gate = new();
     private readonly Task _accepting;
-    private volatile bool _refusing;
+    private bool _refusing;
+    private int _refused;
 
     private TcpProxy(IPEndPoint target)
     {
@@ -34,8 +36,18 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>Starts a proxy to the host and port of <paramref name="target"/> (an IP address).</summary>
     public static TcpProxy Start(Uri target) => new(new IPEndPoint(IPAddress.Parse(target.Host), target.Port));
 
+    /// <summary>How many connections were refused so far, to see a client's retry fail.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
     /// <summary>While true, every new connection is reset as soon as it is accepted, as by a host that is down.</summary>
-    public void SetRefusing(bool refusing) => _refusing = refusing;
+    public void SetRefusing(bool refusing)
+    {
+        // Under the lock, so once refusing is set no accepted connection can slip past a cut.
+        lock (_gate)
+        {
+            _refusing = refusing;
+        }
+    }
 
     /// <summary>
     /// Stops passing bytes in one direction, as a network partition would: what arrives is
@@ -83,15 +95,19 @@ public sealed class TcpProxy : IAsyncDisposable
                 return;
             }
 
-            if (_refusing)
+            lock (_gate)
             {
-                Reset(client);
-                continue;
-            }
+                if (_refusing)
+                {
+                    Interlocked.Increment(ref _refused);
+                    Reset(client);
+                    continue;
+                }
 
-            var link = new Link(client);
-            _links[link] = 0;
-            link.Completion = RunAsync(link);
+                var link = new Link(client);
+                _links[link] = 0;
+                link.Completion = RunAsync(link);
+            }
         }
     }
 
