@@ -25,7 +25,6 @@ export class ChatClient {
   #current = null;
   #me = null;
   #connected = false;   // a `welcome` arrived on the socket that is open now
-  #lastTypingSentAt = 0;
   #typingTimer = null;
 
   constructor(view, identity) {
@@ -113,6 +112,9 @@ export class ChatClient {
       return false;
     }
     const entry = room.addOwn(id, text, this.#me);
+    // The message ends our typing hint on the other pages, so the next keystroke may
+    // announce the next message at once instead of up to 2 s later.
+    room.typingSentAt = 0;
     // Until `joined` arrives the message waits in the outbox and goes out right after it.
     if (room.joined) {
       this.#transmit(room, entry);
@@ -146,8 +148,8 @@ export class ChatClient {
   typed() {
     const room = this.#current;
     const now = Date.now();
-    if (this.#connected && room?.joined && now - this.#lastTypingSentAt >= TypingSendEveryMs) {
-      this.#lastTypingSentAt = now;
+    if (this.#connected && room?.joined && now - room.typingSentAt >= TypingSendEveryMs) {
+      room.typingSentAt = now;
       this.#connection.send({ type: 'typing', room: room.name });
     }
   }

@@ -42,6 +42,8 @@ export class Room {
     this.members = new Set();
     /** user -> time (ms) after which the typing hint goes away */
     this.typing = new Map();
+    /** When this page last sent `typing` for the room (ms); 0 lets the next one go at once. */
+    this.typingSentAt = 0;
     this.confirmed = [];       // entries with a seq, ascending
     this.outbox = [];          // own entries without a seq yet, in the order written
   }
@@ -149,13 +151,15 @@ export class Room {
 
   /**
    * The socket went away. Whatever was in flight is shown failed, and is sent again by
-   * itself after the re-join (same id, so the gateway stores it at most once).
+   * itself after the re-join (same id, so the gateway stores it at most once). A pending
+   * message that never went out (retried while disconnected, or written while the join
+   * was on its way) was not lost, so it stays pending through failed reconnect attempts.
    */
   disconnected() {
     this.joined = false;
     this.typing.clear();
     for (const entry of this.outbox) {
-      if (entry.state === 'pending') {
+      if (entry.state === 'pending' && entry.inFlight) {
         Object.assign(entry, { state: 'failed', error: 'Connection lost', inFlight: false, autoRetry: true });
         entry.rev += 1;
       }
