@@ -14,6 +14,9 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<IRoomMember, MemberCursor> _members = [];
+
+    // Sockets per name, so that a join or leave knows in O(1) whether it is the name's first or last here.
+    private readonly Dictionary<string, int> _socketsPerUser = new(StringComparer.Ordinal);
     private long _lastSeq = -1;
 
     /// <summary>Serializes subscribe, unsubscribe and resubscribe for this room.</summary>
@@ -45,7 +48,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     {
         lock (_lock)
         {
-            return _members.Keys.Select(m => m.User).ToHashSet(StringComparer.Ordinal);
+            return [.. _socketsPerUser.Keys];
         }
     }
 
@@ -59,12 +62,15 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         {
             var isNew = !_members.ContainsKey(member);
             _members[member] = new MemberCursor { Pending = [] };
-            if (isNew)
+            if (!isNew)
             {
-                metrics.RoomJoined();
+                return false;
             }
 
-            return isNew && _members.Keys.Count(m => m.User == member.User) == 1;
+            metrics.RoomJoined();
+            var sockets = _socketsPerUser.GetValueOrDefault(member.User) + 1;
+            _socketsPerUser[member.User] = sockets;
+            return sockets == 1;
         }
     }
 
@@ -103,13 +109,21 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     {
         lock (_lock)
         {
-            var removed = _members.Remove(member);
-            if (removed)
+            if (!_members.Remove(member))
             {
-                metrics.RoomLeft();
+                return (_members.Count, false);
             }
 
-            return (_members.Count, removed && !_members.Keys.Any(m => m.User == member.User));
+            metrics.RoomLeft();
+            var sockets = _socketsPerUser[member.User] - 1;
+            if (sockets > 0)
+            {
+                _socketsPerUser[member.User] = sockets;
+                return (_members.Count, false);
+            }
+
+            _socketsPerUser.Remove(member.User);
+            return (_members.Count, true);
         }
     }
 
