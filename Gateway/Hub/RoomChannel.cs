@@ -84,7 +84,13 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
                 return;
             }
 
-            _lastSeq = Math.Max(_lastSeq, historySeq);
+            // Only a channel that has delivered nothing yet takes its position from history: advancing a
+            // running channel past events still on their way would make its other members miss them.
+            if (_lastSeq < 0)
+            {
+                _lastSeq = historySeq;
+            }
+
             member.Deliver(joinedFrame, droppable: false);
             cursor.LastSeq = historySeq;
             foreach (var (seq, frame) in cursor.Pending!)
