@@ -31,18 +31,6 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     /// <summary>Set once the channel is emptied and removed from the hub; a joiner that finds it closed makes a new one.</summary>
     public bool Closed { get; set; }
 
-    /// <summary>Local sockets in the room.</summary>
-    public int MemberCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _members.Count;
-            }
-        }
-    }
-
     /// <summary>The distinct names of the local sockets in the room.</summary>
     public IReadOnlyCollection<string> LocalUsers()
     {
@@ -162,15 +150,9 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
             from = _lastSeq;
         }
 
-        if (from < 0)
+        if (from >= 0)
         {
-            return;
-        }
-
-        var page = await grain.GetHistoryAsync(from, int.MaxValue);
-        foreach (var message in page.Messages)
-        {
-            Fanout(message);
+            await FanoutFromHistoryAsync(from, int.MaxValue);
         }
     }
 
@@ -199,11 +181,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
             LogGap(Room, last, message.Seq);
             try
             {
-                var gap = await grain.GetHistoryAsync(last, (int)Math.Min(message.Seq - last - 1, int.MaxValue));
-                foreach (var missing in gap.Messages)
-                {
-                    Fanout(missing);
-                }
+                await FanoutFromHistoryAsync(last, (int)Math.Min(message.Seq - last - 1, int.MaxValue));
             }
             catch (Exception exception)
             {
@@ -212,6 +190,15 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         }
 
         Fanout(message);
+    }
+
+    private async Task FanoutFromHistoryAsync(long after, int limit)
+    {
+        var page = await grain.GetHistoryAsync(after, limit);
+        foreach (var message in page.Messages)
+        {
+            Fanout(message);
+        }
     }
 
     private void Fanout(ChatMessage message)

@@ -77,18 +77,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                 await ExitAsync(room, member.User);
             }
 
-            if (remaining > 0 || channel.Closed)
-            {
-                return;
-            }
-
-            channel.Closed = true;
-            _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(room, channel));
-            if (channel.Subscription is { } subscription)
-            {
-                channel.Subscription = null;
-                await UnsubscribeAsync(room, subscription);
-            }
+            await CloseIfEmptyAsync(channel, remaining);
         }
         finally
         {
@@ -133,7 +122,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                 }
 
                 await channel.CatchUpAsync();
-                await Grain(channel.Room).RenewAsync(GatewayId, [.. channel.LocalUsers()]);
+                await RenewAsync(channel);
             }
             catch (Exception exception)
             {
@@ -153,7 +142,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
         {
             try
             {
-                await Grain(channel.Room).RenewAsync(GatewayId, [.. channel.LocalUsers()]);
+                await RenewAsync(channel);
             }
             catch (Exception exception)
             {
@@ -187,7 +176,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                     }
                     catch
                     {
-                        Abandon(channel, member);
+                        await CloseIfEmptyAsync(channel, channel.Remove(member).Remaining);
                         throw;
                     }
                 }
@@ -199,7 +188,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                 }
                 catch
                 {
-                    Abandon(channel, member);
+                    await CloseIfEmptyAsync(channel, channel.Remove(member).Remaining);
                     throw;
                 }
             }
@@ -210,19 +199,24 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
         }
     }
 
-    private void Abandon(RoomChannel channel, IRoomMember member)
+    // Called under the channel's lifecycle lock: the last local member gone closes the channel and drops its subscription.
+    private async Task CloseIfEmptyAsync(RoomChannel channel, int remaining)
     {
-        if (channel.Remove(member).Remaining == 0)
+        if (remaining > 0 || channel.Closed)
         {
-            channel.Closed = true;
-            _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(channel.Room, channel));
-            if (channel.Subscription is { } subscription)
-            {
-                channel.Subscription = null;
-                _ = UnsubscribeAsync(channel.Room, subscription);
-            }
+            return;
+        }
+
+        channel.Closed = true;
+        _rooms.TryRemove(new KeyValuePair<string, RoomChannel>(channel.Room, channel));
+        if (channel.Subscription is { } subscription)
+        {
+            channel.Subscription = null;
+            await UnsubscribeAsync(channel.Room, subscription);
         }
     }
+
+    private Task RenewAsync(RoomChannel channel) => Grain(channel.Room).RenewAsync(GatewayId, [.. channel.LocalUsers()]);
 
     private async Task ExitAsync(string room, string user)
     {

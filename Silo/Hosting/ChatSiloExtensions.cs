@@ -1,8 +1,8 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using System.Net;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using Orleans.Providers;
@@ -18,7 +18,6 @@ public static class ChatSiloExtensions
     public static IHostApplicationBuilder AddChatSilo(this IHostApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>() ?? new();
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster));
         if (cluster.MetricsPort > 0)
         {
