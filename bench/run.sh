@@ -11,8 +11,9 @@
 #                                     starting one
 #
 # Options: --results DIR (default bench/results), --out FILE (report), --baseline-port N
-# (5090), --system-port N (8080). Everything stays on 127.0.0.1; the full run takes about
-# 6 minutes (builds included) on 2 cores and never more than 10.
+# (5090), --system-port N (8080), --silo-metrics URL (the silo's Prometheus endpoint, read by
+# `scaling`; http://localhost:9464/metrics). Everything stays on loopback; the full run takes
+# about 7 minutes (builds included) on 2 cores and never more than 10.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,8 @@ BASELINE_PORT=5090
 SYSTEM_PORT=8080
 SYSTEM_URL=""
 SYSTEM_PIDS=""
+# The silo's Prometheus listener (Chat:Cluster:MetricsHost/MetricsPort), read by `scaling`.
+SILO_METRICS="http://localhost:9464/metrics"
 QUICK=0
 BASELINE_ONLY=0
 
@@ -35,7 +38,8 @@ while [[ $# -gt 0 ]]; do
         --out) REPORT="$2"; shift ;;
         --baseline-port) BASELINE_PORT="$2"; shift ;;
         --system-port) SYSTEM_PORT="$2"; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --silo-metrics) SILO_METRICS="$2"; shift ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -102,6 +106,10 @@ run_scenarios() {
             # shellcheck disable=SC2086
             bench $scenario "${common[@]}" --drain 3 --out "$RESULTS/$target/${scenario%% *}.json" || log "$target: ${scenario%% *} failed"
         done
+        if [[ $target == system ]]; then
+            bench scaling --sockets 10,50 --duration 3 --idle 1 --silo-metrics "$SILO_METRICS" "${common[@]}" --drain 3 \
+                --out "$RESULTS/$target/scaling.json" || log "$target: scaling failed"
+        fi
         return
     fi
     for scenario in \
@@ -115,6 +123,11 @@ run_scenarios() {
         bench $scenario "${common[@]}" --out "$RESULTS/$target/${scenario%% *}.json" || log "$target: ${scenario%% *} failed"
         sleep 2
     done
+    # Only the system has a silo whose work per message can grow with the sockets in a room.
+    if [[ $target == system ]]; then
+        bench scaling --sockets 10,1000 --rate 72 --duration 15 --idle 5 --silo-metrics "$SILO_METRICS" "${common[@]}" \
+            --out "$RESULTS/$target/scaling.json" || log "$target: scaling failed"
+    fi
 }
 
 # The assembly a project builds, from its <AssemblyName> or else its file name.

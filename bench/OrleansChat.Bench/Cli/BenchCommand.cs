@@ -24,6 +24,10 @@ internal static class BenchCommand
           connections  10,000 idle sockets in 1,000 rooms: connect time, memory per socket, idle CPU
                        --connections --rooms --duration (idle seconds) --settle
           idle         server CPU with no traffic   --duration
+          scaling      one room at a fixed rate held by 10, then 1,000 sockets: silo CPU per
+                       message and stream deliveries per message at each size
+                       --sockets 10,1000 --rate --per-socket-rate --duration --warmup --idle --prime
+                       --silo NAME (in --pids, default silo) --silo-metrics URL (Prometheus)
 
         Common options:
           --url ws://127.0.0.1:5090/ws   server endpoint (loopback only; http://host:port works too)
@@ -60,6 +64,7 @@ internal static class BenchCommand
                 "rooms" => await RunScenarioAsync(parsed, RoomsScenario.RunAsync),
                 "connections" => await RunScenarioAsync(parsed, ConnectionsScenario.RunAsync),
                 "idle" => await RunScenarioAsync(parsed, IdleScenario.RunAsync),
+                "scaling" => await RunScenarioAsync(parsed, ScalingScenario.RunAsync),
                 _ => throw new ArgumentException($"Unknown scenario or command '{parsed.Verb}'."),
             };
         }
