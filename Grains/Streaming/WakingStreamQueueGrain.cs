@@ -51,18 +51,11 @@ public sealed class WakingStreamQueueGrain(TimeProvider time) : Grain, IMemorySt
         if (_events.Count == 0)
         {
             _arrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            try
-            {
-                await _arrived.Task.WaitAsync(LongPoll, time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // Nothing arrived: the agent polls again on its next tick.
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The agent is stopping; an empty answer lets it stop without an error.
-            }
+            // An idle queue times out every LongPoll: awaiting without throwing keeps that from costing
+            // an exception each time. Either way (nothing arrived, or the agent is stopping) the answer
+            // is whatever the queue holds, possibly nothing; the continuation stays on the grain's scheduler.
+            await _arrived.Task.WaitAsync(LongPoll, time, cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
 
         var batch = new List<MemoryMessageData>(Math.Min(maxCount, _events.Count));
