@@ -205,10 +205,15 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
 
     private async Task WriteLoopAsync()
     {
+        // The per-frame calls take no token: ManagedWebSocket sends a frame on its synchronous path only without
+        // one (SendFrameAsync in dotnet/runtime's ManagedWebSocket.cs goes to an async fallback that registers with a
+        // cancelable token), and a channel reuses its single waiter only without one. A close that overruns its
+        // timeout aborts the socket instead, which fails a pending send; the queue is already completed by then.
+        using var abortOnTimeout = _aborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
         try
         {
             var reader = _outbound.Reader;
-            while (await reader.WaitToReadAsync(_aborted.Token))
+            while (await reader.WaitToReadAsync())
             {
                 while (reader.TryRead(out var frame))
                 {
@@ -218,7 +223,7 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
                         break;
                     }
 
-                    await socket.SendAsync(frame, WebSocketMessageType.Text, true, _aborted.Token);
+                    await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
                     FrameSent?.Invoke();
                 }
             }

@@ -54,7 +54,12 @@ internal sealed class GatedWebSocket : WebSocket
 
     public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
     {
-        await _gate.Task.WaitAsync(cancellationToken);
+        // As with a real socket, aborting fails a send that is waiting on the peer.
+        if (await Task.WhenAny(_gate.Task, _aborted.Task).WaitAsync(cancellationToken) == _aborted.Task)
+        {
+            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
+        }
+
         Sent++;
     }
 }

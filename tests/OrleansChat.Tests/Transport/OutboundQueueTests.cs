@@ -60,4 +60,20 @@ public sealed class OutboundQueueTests
         Assert.InRange(socket.Sent, 0, 1);
         Assert.Equal(WebSocketState.Closed, socket.State);
     }
+
+    [Fact]
+    public async Task ACloseThatOverrunsItsTimeoutAbortsASendStuckOnAPeerThatDoesNotRead()
+    {
+        var socket = new GatedWebSocket();
+        using var connection = new WebSocketConnection(socket, "c3", new TransportLimits(16 * 1024, 10, TimeSpan.FromMilliseconds(100)), NullLogger.Instance);
+        var running = connection.RunAsync(_ => Task.CompletedTask);
+
+        // The writer blocks sending to a peer that never reads; the close cannot go out behind it.
+        Assert.True(connection.TrySend(Frame));
+        connection.RequestClose(WebSocketCloseStatus.NormalClosure, "");
+
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(WebSocketState.Aborted, socket.State);
+        Assert.Equal(0, socket.Sent);
+    }
 }
