@@ -82,10 +82,21 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
         _stop = true;
         await Task.WhenAll(posters);
 
-        // Wait for every receiver to have the last acknowledged seq, or the drain time.
-        var drainUntil = Stopwatch.GetTimestamp() + (long)(_context.Drain.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < drainUntil && _receivers.Values.Any(r => r.LastSeq < Volatile.Read(ref _maxAckedSeq)))
+        // Posting ahead of delivery leaves a backlog: wait while the receivers still make progress
+        // (a late message is late, not lost), until they have the last acknowledged seq, none moved for the
+        // drain time, or a minute passed.
+        var giveUp = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
+        var lastProgress = Stopwatch.GetTimestamp();
+        var lastTotal = -1L;
+        var drainTicks = (long)(_context.Drain.TotalSeconds * Stopwatch.Frequency);
+        while (_receivers.Values.Any(r => r.LastSeq < Volatile.Read(ref _maxAckedSeq)) && Stopwatch.GetTimestamp() - lastProgress < drainTicks && Stopwatch.GetTimestamp() < giveUp)
         {
+            var total = _receivers.Values.Sum(r => r.Progress);
+            if (total != lastTotal)
+            {
+                (lastTotal, lastProgress) = (total, Stopwatch.GetTimestamp());
+            }
+
             await Task.Delay(50);
         }
 
@@ -142,6 +153,7 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
                 }
             }
 
+            state.Touch(seq);
             if (seq == state.LastSeq + 1)
             {
                 state.LastSeq = seq;
@@ -279,6 +291,11 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
     {
         public long LastSeq { get; set; } = baseSeq;
 
+        /// <summary>The last seq read without taking the receiver's lock, to see whether deliveries still arrive.</summary>
+        public long Progress => Volatile.Read(ref _progress);
+
+        private long _progress;
+
         public long Received { get; set; }
 
         public long Gaps { get; set; }
@@ -288,5 +305,7 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
         public long Duplicates { get; set; }
 
         public bool[] Seen { get; } = new bool[capacity];
+
+        public void Touch(long seq) => Volatile.Write(ref _progress, seq);
     }
 }
