@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansChat;
 
 /// <summary>
@@ -6,7 +8,12 @@ namespace OrleansChat;
 /// </summary>
 public interface IChatRoomGrain : IGrainWithStringKey
 {
-    /// <summary>Validates, orders, stores and then publishes a message.</summary>
+    /// <summary>
+    /// Validates, orders, stores and then publishes a message. Posts interleave with each other and
+    /// with the room's other calls, so that posts arriving while a write is in flight queue up and
+    /// are stored together by the next write; the grain still gives seqs and writes one batch at a time.
+    /// </summary>
+    [AlwaysInterleave]
     Task<PostResult> PostAsync(PostRequest request);
 
     /// <summary>Messages with seq greater than <paramref name="since"/>, oldest first, at most <paramref name="limit"/>.</summary>

@@ -8,8 +8,10 @@ namespace OrleansChat.Grains;
 
 /// <summary>
 /// The single writer of a room: validates a post, gives it the next seq, stores it, and only
-/// after the store succeeded publishes it on the room's stream. Orleans runs one call at a time
-/// here (the grain is not reentrant), which is what keeps seqs contiguous.
+/// after the store succeeded acknowledges and publishes it on the room's stream. Posts interleave
+/// with every call, but only <see cref="WriteQueuedAsync"/> gives seqs and writes, one batch at a
+/// time, which is what keeps seqs contiguous; the other calls run one at a time as usual, and see
+/// the history change only between their awaits, by whole stored batches.
 /// </summary>
 public sealed partial class ChatRoomGrain(
     IOptions<ChatRoomOptions> options,
@@ -22,6 +24,10 @@ public sealed partial class ChatRoomGrain(
     private RoomHistory _history = null!;
     private IAsyncStream<RoomEvent> _stream = null!;
     private readonly RoomPresence _presence = new();
+    private readonly Queue<QueuedPost> _queue = new();
+    private readonly Dictionary<(string User, string Id), QueuedPost> _unstored = [];
+    private readonly List<ChatMessage> _batch = [];
+    private bool _writing;
     private IGrainTimer? _leaseTimer;
 
     private string Room => this.GetPrimaryKeyString();
@@ -41,38 +47,44 @@ public sealed partial class ChatRoomGrain(
     }
 
     /// <inheritdoc />
-    public async Task<PostResult> PostAsync(PostRequest request)
+    /// <remarks>
+    /// Posts interleave (see <see cref="IChatRoomGrain.PostAsync"/>): each one only checks and
+    /// queues its message, and <see cref="WriteQueuedAsync"/>, the room's one writer, stores what
+    /// queued up while the previous write was in flight as one batch.
+    /// </remarks>
+    public Task<PostResult> PostAsync(PostRequest request)
     {
         if (!MessageRules.IsValidId(request.Id) || !MessageRules.IsValidUser(request.User) || MessageRules.IsBlank(request.Text))
         {
-            return new PostResult(PostStatus.Invalid, 0);
+            return Task.FromResult(new PostResult(PostStatus.Invalid, 0));
         }
 
         if (request.Text.Length > _options.MaxTextLength)
         {
-            return new PostResult(PostStatus.TooLong, 0);
+            return Task.FromResult(new PostResult(PostStatus.TooLong, 0));
         }
 
         if (_history.TryFindSeq(request.User, request.Id, out var earlier))
         {
-            return new PostResult(PostStatus.Duplicate, earlier);
+            return Task.FromResult(new PostResult(PostStatus.Duplicate, earlier));
         }
 
-        var message = new ChatMessage(_history.LatestSeq + 1, request.Id, request.User, request.Text, time.GetUtcNow());
-        try
+        if (_unstored.TryGetValue((request.User, request.Id), out var first))
         {
-            await _store.AppendAsync(message);
-        }
-        catch (Exception exception)
-        {
-            LogStoreFailed(exception, Room, message.Seq);
-            throw;
+            // The same (user, id) is queued or being written: the repeat gets the first one's seq once it is stored.
+            return DuplicateOfAsync(first);
         }
 
-        _history.Add(message);
-        await PruneAsync();
-        await PublishAsync(new MessagePosted(Room, message));
-        return new PostResult(PostStatus.Stored, message.Seq);
+        var post = new QueuedPost(request);
+        _queue.Enqueue(post);
+        _unstored.Add((request.User, request.Id), post);
+        if (!_writing)
+        {
+            _writing = true;
+            _ = WriteQueuedAsync();
+        }
+
+        return post.Stored.Task;
     }
 
     /// <inheritdoc />
@@ -166,6 +178,69 @@ public sealed partial class ChatRoomGrain(
     private HistoryPage Page(IReadOnlyList<ChatMessage> messages) =>
         new(_store.Epoch, _history.LatestSeq, _history.OldestSeq, messages);
 
+    // The room's one writer: runs while posts are queued, each round storing as many as fit in the
+    // current chunk with one write and publishing them with one stream event batch.
+    private async Task WriteQueuedAsync()
+    {
+        try
+        {
+            while (_queue.Count > 0)
+            {
+                await WriteBatchAsync();
+            }
+        }
+        finally
+        {
+            _writing = false;
+        }
+    }
+
+    private async Task WriteBatchAsync()
+    {
+        var posts = new QueuedPost[Math.Min(_queue.Count, _store.RoomInChunk(_history.LatestSeq + 1))];
+        var now = time.GetUtcNow();
+        _batch.Clear();
+        for (var i = 0; i < posts.Length; i++)
+        {
+            posts[i] = _queue.Dequeue();
+            var request = posts[i].Request;
+            _batch.Add(new ChatMessage(_history.LatestSeq + 1 + i, request.Id, request.User, request.Text, now));
+        }
+
+        try
+        {
+            await _store.AppendAsync(_batch);
+        }
+        catch (Exception exception)
+        {
+            // Nothing of the batch is stored, acknowledged or published; its posters may retry.
+            LogStoreFailed(exception, Room, _batch[0].Seq, _batch[^1].Seq);
+            foreach (var post in posts)
+            {
+                _unstored.Remove((post.Request.User, post.Request.Id));
+                post.Stored.TrySetException(exception);
+            }
+
+            return;
+        }
+
+        var events = new RoomEvent[posts.Length];
+        for (var i = 0; i < posts.Length; i++)
+        {
+            var message = _batch[i];
+            _history.Add(message);
+            _unstored.Remove((message.User, message.Id));
+            posts[i].Stored.TrySetResult(new PostResult(PostStatus.Stored, message.Seq));
+            events[i] = new MessagePosted(Room, message);
+        }
+
+        await PublishAsync(events);
+        await PruneAsync();
+    }
+
+    private static async Task<PostResult> DuplicateOfAsync(QueuedPost first) =>
+        new(PostStatus.Duplicate, (await first.Stored.Task).Seq);
+
     private async Task PruneAsync()
     {
         try
@@ -174,8 +249,26 @@ public sealed partial class ChatRoomGrain(
         }
         catch (Exception exception)
         {
-            // A chunk left behind is only wasted space: the window is read from the head onwards.
+            // A chunk left behind is only wasted space: the window is read from the head onwards; the next prune retries it.
             LogPruneFailed(exception, Room);
+        }
+    }
+
+    // One stream event batch: the memory stream provider queues it as one message, and each
+    // subscriber still gets every event, in order, through OnNextAsync (Orleans:
+    // PersistentStreamProducer.OnNextBatchAsync -> MemoryAdapterFactory.QueueMessageBatchAsync, one
+    // MemoryMessageData for all events; StreamSubscriptionHandleImpl.DeliverBatch calls the
+    // observer once per event of MemoryBatchContainer.GetEvents).
+    private async Task PublishAsync(params RoomEvent[] events)
+    {
+        try
+        {
+            await (events.Length == 1 ? _stream.OnNextAsync(events[0]) : _stream.OnNextBatchAsync(events));
+        }
+        catch (Exception exception)
+        {
+            // The messages are stored and acknowledged; gateways fill the gap from history when the next event arrives.
+            LogPublishFailed(exception, Room);
         }
     }
 
@@ -195,12 +288,19 @@ public sealed partial class ChatRoomGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: {User} left because its gateway stopped renewing its lease")]
     private partial void LogLeaseExpired(string room, string user);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Room {Room}: storing seq {Seq} failed; nothing was published")]
-    private partial void LogStoreFailed(Exception exception, string room, long seq);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Room {Room}: storing seqs {First} to {Last} failed; nothing was acknowledged or published")]
+    private partial void LogStoreFailed(Exception exception, string room, long first, long last);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: clearing a chunk that left the window failed")]
     private partial void LogPruneFailed(Exception exception, string room);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: publishing an event failed")]
     private partial void LogPublishFailed(Exception exception, string room);
+
+    private sealed class QueuedPost(PostRequest request)
+    {
+        public PostRequest Request { get; } = request;
+
+        public TaskCompletionSource<PostResult> Stored { get; } = new();
+    }
 }

@@ -4,16 +4,21 @@ namespace OrleansChat.Grains;
 
 /// <summary>
 /// A room's history in grain storage as a head record plus fixed-size chunks, written by the
-/// room grain itself through the named <see cref="IGrainStorage"/>. A post rewrites one chunk
-/// (at most <c>chunkSize</c> messages), never the whole window; chunks that fall out of the
-/// window are cleared.
+/// room grain itself through the named <see cref="IGrainStorage"/>. A write stores a batch of
+/// consecutive messages into one chunk (at most <c>chunkSize</c> messages are rewritten), never
+/// the whole window; chunks that fall out of the window are cleared.
 /// </summary>
 internal sealed class RoomStore(IGrainStorage storage, GrainId grainId, int chunkSize, int window)
 {
     private const string HeadName = "room-head";
     private readonly GrainState<RoomHead> _head = new(new RoomHead());
+
+    // The etag of every chunk this store knows to exist, so that clearing one needs no read first.
+    private readonly Dictionary<long, string?> _chunkETags = [];
     private GrainState<RoomChunk> _chunk = new(new RoomChunk());
     private long _chunkIndex = -1;
+    private long _oldestKnownChunk;
+    private Task? _creating;
 
     /// <summary>The epoch of the stored room; empty until loaded or created.</summary>
     public string Epoch => Head.Epoch;
@@ -22,9 +27,6 @@ internal sealed class RoomStore(IGrainStorage storage, GrainId grainId, int chun
     private RoomHead Head => _head.State ??= new RoomHead();
 
     private RoomChunk Chunk => _chunk.State ??= new RoomChunk();
-
-    /// <summary>True once the room's head record exists in storage.</summary>
-    public bool Exists => _head.RecordExists;
 
     /// <summary>Reads the head and every chunk that can hold a message of the window, oldest first.</summary>
     public async Task<List<ChatMessage>> LoadAsync()
@@ -38,6 +40,7 @@ internal sealed class RoomStore(IGrainStorage storage, GrainId grainId, int chun
 
         var chunksInWindow = (window + chunkSize - 1) / chunkSize;
         var first = Math.Max(0, Head.LastChunk - chunksInWindow);
+        _oldestKnownChunk = first;
         // The head is advanced before its chunk's first write, so no chunk lies past it; older
         // chunks may already be pruned, and the newest may be missing if its first write failed.
         for (var index = first; index <= Head.LastChunk; index++)
@@ -50,20 +53,88 @@ internal sealed class RoomStore(IGrainStorage storage, GrainId grainId, int chun
             }
 
             loaded.AddRange((chunk.State ?? new RoomChunk()).Messages);
+            _chunkETags[index] = chunk.ETag;
             (_chunk, _chunkIndex) = (chunk, index);
         }
 
         return loaded;
     }
 
-    /// <summary>Writes the head of a new room, with a fresh epoch, if it does not exist yet.</summary>
-    public async Task EnsureCreatedAsync()
+    /// <summary>
+    /// Writes the head of a new room, with a fresh epoch, if it does not exist yet. Callers that
+    /// interleave share one write, so a room never gets two epochs.
+    /// </summary>
+    public Task EnsureCreatedAsync()
     {
         if (_head.RecordExists)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        if (_creating is not { IsCompleted: false })
+        {
+            _creating = CreateAsync();
+        }
+
+        return _creating;
+    }
+
+    /// <summary>How many messages, starting with seq <paramref name="firstSeq"/>, fit in that seq's chunk.</summary>
+    public int RoomInChunk(long firstSeq) => chunkSize - (int)((firstSeq - 1) % chunkSize);
+
+    /// <summary>
+    /// Stores consecutive messages that all belong to one chunk (see <see cref="RoomInChunk"/>) in
+    /// one write. When this throws, nothing in memory changed.
+    /// </summary>
+    public async Task AppendAsync(IReadOnlyList<ChatMessage> messages)
+    {
+        await EnsureCreatedAsync();
+        var index = (messages[0].Seq - 1) / chunkSize;
+        if ((messages[^1].Seq - 1) / chunkSize != index)
+        {
+            throw new ArgumentException("a batch must not cross a chunk boundary", nameof(messages));
+        }
+
+        if (index != _chunkIndex)
+        {
+            await AdvanceHeadAsync(index);
+            (_chunk, _chunkIndex) = (new GrainState<RoomChunk>(new RoomChunk()), index);
+        }
+
+        Chunk.Messages.AddRange(messages);
+        try
+        {
+            await storage.WriteStateAsync(ChunkName(index), grainId, _chunk);
+        }
+        catch
+        {
+            Chunk.Messages.RemoveRange(Chunk.Messages.Count - messages.Count, messages.Count);
+            throw;
+        }
+
+        _chunkETags[index] = _chunk.ETag;
+    }
+
+    /// <summary>Clears every chunk that has wholly fallen out of the window (a batch may pass several at once).</summary>
+    public async Task PruneAsync(long oldestSeqInWindow)
+    {
+        var lastWholeChunkOut = (oldestSeqInWindow - 1) / chunkSize - 1;
+        for (; _oldestKnownChunk <= lastWholeChunkOut; _oldestKnownChunk++)
+        {
+            if (!_chunkETags.TryGetValue(_oldestKnownChunk, out var etag))
+            {
+                continue;
+            }
+
+            // The etag of our own last write: clearing checks it, and nobody else writes the room.
+            var stale = new GrainState<RoomChunk>(new RoomChunk(), etag) { RecordExists = true };
+            await storage.ClearStateAsync(ChunkName(_oldestKnownChunk), grainId, stale);
+            _chunkETags.Remove(_oldestKnownChunk);
+        }
+    }
+
+    private async Task CreateAsync()
+    {
         _head.State = new RoomHead { Epoch = Guid.NewGuid().ToString("N"), LastChunk = 0 };
         try
         {
@@ -73,48 +144,6 @@ internal sealed class RoomStore(IGrainStorage storage, GrainId grainId, int chun
         {
             _head.State = new RoomHead();
             throw;
-        }
-    }
-
-    /// <summary>Stores one message. When this throws, nothing in memory changed.</summary>
-    public async Task AppendAsync(ChatMessage message)
-    {
-        await EnsureCreatedAsync();
-        var index = (message.Seq - 1) / chunkSize;
-        if (index != _chunkIndex)
-        {
-            await AdvanceHeadAsync(index);
-            (_chunk, _chunkIndex) = (new GrainState<RoomChunk>(new RoomChunk()), index);
-        }
-
-        Chunk.Messages.Add(message);
-        try
-        {
-            await storage.WriteStateAsync(ChunkName(index), grainId, _chunk);
-        }
-        catch
-        {
-            Chunk.Messages.RemoveAt(Chunk.Messages.Count - 1);
-            throw;
-        }
-    }
-
-    /// <summary>Clears the chunk that has just fallen wholly out of the window, if one has.</summary>
-    public async Task PruneAsync(long oldestSeqInWindow)
-    {
-        var lastWholeChunkOut = (oldestSeqInWindow - 1) / chunkSize - 1;
-        if (lastWholeChunkOut < 0 || (oldestSeqInWindow - 1) % chunkSize != 0)
-        {
-            return;
-        }
-
-        // Clearing checks the record's etag, so read it first.
-        var name = ChunkName(lastWholeChunkOut);
-        var stale = new GrainState<RoomChunk>(new RoomChunk());
-        await storage.ReadStateAsync(name, grainId, stale);
-        if (stale.RecordExists)
-        {
-            await storage.ClearStateAsync(name, grainId, stale);
         }
     }
 

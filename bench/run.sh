@@ -57,6 +57,8 @@ SECONDS=0
 # The whole comparison must end within 10 minutes: scenarios that would start past this
 # point are skipped, and none may run longer than 150 s.
 BUDGET_SECONDS=560
+# The key the system's gateway is started with (Chat:Gateway:ApiKey) for the HTTP posts of `oneroom`.
+API_KEY="bench-api-key"
 
 log() { printf '\n== [%3ds] %s\n' "$SECONDS" "$*"; }
 
@@ -106,6 +108,7 @@ run_scenarios() {
             # shellcheck disable=SC2086
             bench $scenario "${common[@]}" --drain 3 --out "$RESULTS/$target/${scenario%% *}.json" || log "$target: ${scenario%% *} failed"
         done
+        oneroom "$target" "${common[@]}" --duration 3 --warmup 1 --drain 3
         if [[ $target == system ]]; then
             bench scaling --sockets 10,50 --duration 3 --idle 1 --silo-metrics "$SILO_METRICS" "${common[@]}" --drain 3 \
                 --out "$RESULTS/$target/scaling.json" || log "$target: scaling failed"
@@ -122,12 +125,27 @@ run_scenarios() {
         # shellcheck disable=SC2086
         bench $scenario "${common[@]}" --out "$RESULTS/$target/${scenario%% *}.json" || log "$target: ${scenario%% *} failed"
         sleep 2
+        if [[ $scenario == rooms* ]]; then
+            oneroom "$target" "${common[@]}" --clients 4 --window 16 --duration 15 --warmup 2
+            sleep 2
+        fi
     done
     # Only the system has a silo whose work per message can grow with the sockets in a room.
     if [[ $target == system ]]; then
         bench scaling --sockets 10,1000 --rate 72 --duration 15 --idle 5 --silo-metrics "$SILO_METRICS" "${common[@]}" \
             --out "$RESULTS/$target/scaling.json" || log "$target: scaling failed"
     fi
+}
+
+# `oneroom` posts over the HTTP API, which the baseline does not have: it runs against the
+# system only, and the report shows "–" for the baseline.
+oneroom() {
+    local target="$1"
+    shift
+    if [[ $target != system ]]; then
+        return 0
+    fi
+    bench oneroom "$@" --api-key "$API_KEY" --out "$RESULTS/$target/oneroom.json" || log "$target: oneroom failed"
 }
 
 # The assembly a project builds, from its <AssemblyName> or else its file name.
@@ -172,7 +190,7 @@ start_system() {
     STARTED_PIDS+=("$silo_pid")
     sleep 3
     log "system: starting $(basename "$gateway_dll") on 127.0.0.1:$SYSTEM_PORT"
-    (cd "$(dirname "$gateway_dll")" && exec dotnet "$gateway_dll" --urls "http://127.0.0.1:$SYSTEM_PORT") >"$LOGS/gateway.log" 2>&1 &
+    (cd "$(dirname "$gateway_dll")" && Chat__Gateway__ApiKey="$API_KEY" exec dotnet "$gateway_dll" --urls "http://127.0.0.1:$SYSTEM_PORT") >"$LOGS/gateway.log" 2>&1 &
     gateway_pid=$!
     STARTED_PIDS+=("$gateway_pid")
     if ! (cd "$ROOT" && dotnet "$BENCH_DLL" wait --url "http://127.0.0.1:$SYSTEM_PORT/health/ready" --timeout 90); then

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using Orleans.Providers;
+using Orleans.Serialization;
+using Orleans.Storage;
 using OrleansChat.Grains;
 using OrleansChat.Grains.Streaming;
 
@@ -43,8 +45,8 @@ public static class ChatSiloExtensions
         switch (cluster.Storage)
         {
             case "Memory":
-                silo.AddMemoryGrainStorage(ChatStorage.RoomStorage);
-                silo.AddMemoryGrainStorage(ChatStorage.PubSubStore);
+                silo.AddChatMemoryStorage(ChatStorage.RoomStorage);
+                silo.AddChatMemoryStorage(ChatStorage.PubSubStore);
                 break;
             default:
                 throw new InvalidOperationException($"Chat:Cluster:Storage '{cluster.Storage}' is not supported; use 'Memory'.");
@@ -76,6 +78,19 @@ public static class ChatSiloExtensions
                 throw new InvalidOperationException($"Chat:Cluster:Streams '{cluster.Streams}' is not supported; use 'Memory'.");
         }
 
+        return silo;
+    }
+
+    /// <summary>
+    /// Adds a named memory grain storage that stores states with Orleans' binary serializer. Left
+    /// alone, memory storage takes the default <see cref="IGrainStorageSerializer"/>, Orleans' JSON
+    /// one (Newtonsoft), which spent about 60 % of the silo's CPU in the rooms benchmark (dotnet-trace).
+    /// </summary>
+    public static ISiloBuilder AddChatMemoryStorage(this ISiloBuilder silo, string name)
+    {
+        silo.AddMemoryGrainStorage(name);
+        silo.Services.AddOptions<MemoryGrainStorageOptions>(name)
+            .Configure<Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
     }
 

@@ -21,6 +21,8 @@ internal static class BenchCommand
                        --steady-rate --steady-duration
           rooms        500 rooms x 4 clients, each sending 1 msg/s
                        --rooms --clients-per-room --per-client-rate --duration --warmup
+          oneroom      one room: HTTP posts from many keep-alive connections, a few WebSocket receivers
+                       --clients --window (connections per client) --receivers --duration --warmup --api-key
           connections  10,000 idle sockets in 1,000 rooms: connect time, memory per socket, idle CPU
                        --connections --rooms --duration (idle seconds) --settle
           idle         server CPU with no traffic   --duration
@@ -62,6 +64,7 @@ internal static class BenchCommand
                 "sweep" => await RunScenarioAsync(parsed, SweepScenario.RunAsync),
                 "fanout" => await RunScenarioAsync(parsed, FanoutScenario.RunAsync),
                 "rooms" => await RunScenarioAsync(parsed, RoomsScenario.RunAsync),
+                "oneroom" => await RunScenarioAsync(parsed, OneRoomScenario.RunAsync),
                 "connections" => await RunScenarioAsync(parsed, ConnectionsScenario.RunAsync),
                 "idle" => await RunScenarioAsync(parsed, IdleScenario.RunAsync),
                 "scaling" => await RunScenarioAsync(parsed, ScalingScenario.RunAsync),

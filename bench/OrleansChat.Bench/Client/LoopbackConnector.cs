@@ -22,14 +22,7 @@ internal sealed class LoopbackConnector : IDisposable
         _sources = sourceAddresses <= 1
             ? []
             : [.. Enumerable.Range(1, Math.Min(sourceAddresses, 250)).Select(i => new IPAddress(new byte[] { 127, 0, 0, (byte)i }))];
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            ConnectCallback = ConnectAsync,
-        };
-        Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+        Invoker = new HttpMessageInvoker(CreateHandler(), disposeHandler: true);
     }
 
     /// <summary>Shared by every <see cref="System.Net.WebSockets.ClientWebSocket"/> the bench opens.</summary>
@@ -44,6 +37,15 @@ internal sealed class LoopbackConnector : IDisposable
     }
 
     public void Dispose() => Invoker.Dispose();
+
+    /// <summary>A handler whose connections go through this connector (loopback only, spread over the source addresses).</summary>
+    public SocketsHttpHandler CreateHandler() => new()
+    {
+        UseProxy = false,
+        UseCookies = false,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        ConnectCallback = ConnectAsync,
+    };
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -136,6 +136,114 @@ public sealed class ChatRoomGrainTests(ClusterFixture fixture)
         Assert.Equal(3, retried.Seq);
     }
 
+    [Fact]
+    public async Task PostsThatArriveDuringAWriteAreStoredTogetherInSeqOrder()
+    {
+        var name = Rooms.New();
+        var room = Room(name);
+        await using var probe = await StreamProbe.SubscribeAsync(fixture.Client, name);
+        Task<PostResult>[] later;
+        Task<PostResult> first;
+        FaultyGrainStorage.Hold(name);
+        try
+        {
+            first = room.PostAsync(new PostRequest("alice", "m-0", "first"));
+            await Eventually.TrueAsync(() => Task.FromResult(FaultyGrainStorage.HeldWrites(name) == 1));
+            later = [.. Enumerable.Range(1, 20).Select(i => room.PostAsync(new PostRequest($"user{i % 3}", $"m-{i}", $"text {i}")))];
+            // A call behind the posts: once it is answered, the grain has taken every post.
+            await room.GetMembersAsync();
+        }
+        finally
+        {
+            FaultyGrainStorage.Release(name);
+        }
+
+        var results = await Task.WhenAll([first, .. later]);
+
+        Assert.All(results, r => Assert.Equal(PostStatus.Stored, r.Status));
+        Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), results.Select(r => r.Seq).Order());
+        // The first post alone, then the twenty that queued behind it, one write per chunk (size 8) they fill.
+        Assert.Equal([1, 8, 8, 5], FaultyGrainStorage.ChunkWriteSizes(name));
+        await probe.WaitForAsync(e => e is MessagePosted { Message.Seq: 21 });
+        Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), probe.Events.OfType<MessagePosted>().Select(e => e.Message.Seq));
+        var history = await room.GetHistoryAsync(0, 100);
+        Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), history.Messages.Select(m => m.Seq));
+        Assert.Equal(results.OrderBy(r => r.Seq).Select(r => r.Seq), history.Messages.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task ARepeatInsideOneBatchGetsTheFirstOnesSeq()
+    {
+        var name = Rooms.New();
+        var room = Room(name);
+        await room.PostAsync(new PostRequest("alice", "m-1", "stored first"));
+        Task<PostResult> held, once, again, other;
+        FaultyGrainStorage.Hold(name);
+        try
+        {
+            held = room.PostAsync(new PostRequest("alice", "m-2", "held"));
+            await Eventually.TrueAsync(() => Task.FromResult(FaultyGrainStorage.HeldWrites(name) == 1));
+            once = room.PostAsync(new PostRequest("bob", "m-3", "once"));
+            again = room.PostAsync(new PostRequest("bob", "m-3", "once"));
+            other = room.PostAsync(new PostRequest("carol", "m-3", "same id, other user"));
+            await room.GetMembersAsync();
+        }
+        finally
+        {
+            FaultyGrainStorage.Release(name);
+        }
+
+        await held;
+        Assert.Equal(PostStatus.Stored, (await once).Status);
+        Assert.Equal(new PostResult(PostStatus.Duplicate, (await once).Seq), await again);
+        Assert.Equal(PostStatus.Stored, (await other).Status);
+        var history = await room.GetHistoryAsync(0, 100);
+        Assert.Equal(["m-1", "m-2", "m-3", "m-3"], history.Messages.Select(m => m.Id));
+        Assert.Equal([1L, 2L, 3L, 4L], history.Messages.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task AFailedBatchAcknowledgesAndPublishesNoneOfItsPosts()
+    {
+        var name = Rooms.New();
+        var room = Room(name);
+        await using var probe = await StreamProbe.SubscribeAsync(fixture.Client, name);
+        await room.PostAsync(new PostRequest("alice", "m-1", "stored"));
+        Task<PostResult>[] lost;
+        FaultyGrainStorage.Hold(name);
+        try
+        {
+            var held = room.PostAsync(new PostRequest("alice", "m-2", "lost"));
+            await Eventually.TrueAsync(() => Task.FromResult(FaultyGrainStorage.HeldWrites(name) == 1));
+            lost = [held, .. Enumerable.Range(3, 4).Select(i => room.PostAsync(new PostRequest("bob", $"m-{i}", "lost too")))];
+            await room.GetMembersAsync();
+            FaultyGrainStorage.Fail(name);
+        }
+        finally
+        {
+            FaultyGrainStorage.Release(name);
+        }
+
+        try
+        {
+            foreach (var post in lost)
+            {
+                await Assert.ThrowsAnyAsync<Exception>(() => post);
+            }
+        }
+        finally
+        {
+            FaultyGrainStorage.Heal(name);
+        }
+
+        var next = await room.PostAsync(new PostRequest("bob", "m-4", "retried"));
+        Assert.Equal(new PostResult(PostStatus.Stored, 2), next);
+        await probe.WaitForAsync(e => e is MessagePosted { Message.Seq: 2 });
+        Assert.Equal(["m-1", "m-4"], probe.Events.OfType<MessagePosted>().Select(e => e.Message.Id));
+        await DeactivateAllAsync();
+        Assert.Equal(["m-1", "m-4"], (await room.GetHistoryAsync(0, 10)).Messages.Select(m => m.Id));
+    }
+
     private Task DeactivateAllAsync() =>
         fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 }

@@ -33,7 +33,7 @@ public sealed class TestSilos : ISiloConfigurator
             .Build();
         siloBuilder.AddChatGrains(configuration);
         // The last keyed registration wins: room storage becomes the faulty wrapper around a memory store.
-        siloBuilder.AddMemoryGrainStorage("chat-inner");
+        siloBuilder.AddChatMemoryStorage("chat-inner");
         siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ChatStorage.RoomStorage, (sp, _) =>
             new FaultyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>("chat-inner")));
     }

@@ -1,0 +1,311 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using OrleansChat.Bench.Client;
+using OrleansChat.Bench.Measure;
+using OrleansChat.Bench.Results;
+
+namespace OrleansChat.Bench.Scenarios;
+
+/// <summary>
+/// One <c>oneroom</c> phase: posting loops over keep-alive HTTP connections, and the room's
+/// WebSocket receivers, each checked for every acknowledged message by id and by seq.
+/// </summary>
+internal sealed class OneRoomRun : IClientListener, IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly ScenarioContext _context;
+    private readonly RoomTarget _room;
+    private readonly HttpClient[] _http;
+    private readonly int _window;
+    private readonly Uri _postUri;
+    private readonly byte[] _suffix;
+    private readonly Dictionary<ChatClient, ReceiverState> _receivers;
+    private readonly long[] _sentAt;
+    private readonly bool[] _acked;
+    private readonly LatencyRecorder _ack = new();
+    private readonly LatencyRecorder _delivery = new();
+    private readonly Lock _lock = new();
+    private long _nextIndex = -1;
+    private long _from = long.MaxValue;
+    private long _to = long.MaxValue;
+    private long _sent;
+    private long _ackedCount;
+    private long _ackedInWindow;
+    private long _failed;
+    private long _maxAckedSeq;
+    private string? _firstFailure;
+    private volatile bool _stop;
+
+    /// <param name="capacity">The most posts the run makes (it stops posting there): far more than the server can take in the time given.</param>
+    public OneRoomRun(ScenarioContext context, RoomTarget room, string apiKey, int clients, int window, int capacity)
+    {
+        _context = context;
+        _room = room;
+        _window = window;
+        var endpoint = context.Endpoint;
+        _postUri = new UriBuilder(endpoint.Scheme == "wss" ? "https" : "http", endpoint.Host, endpoint.Port, $"/api/rooms/{room.Name}/messages").Uri;
+        _http = [.. Enumerable.Range(0, clients).Select(_ => NewClient(context, apiKey, window))];
+        _suffix = Encoding.UTF8.GetBytes("\",\"text\":\"" + context.Text + "\"}");
+        _sentAt = new long[capacity];
+        _acked = new bool[capacity];
+        _receivers = room.Receivers.ToDictionary(client => client, _ => new ReceiverState(room.BaseSeq, capacity));
+    }
+
+    public async Task<OneRoomOutcome> RunAsync(double warmupSeconds, double durationSeconds)
+    {
+        foreach (var client in _room.Receivers)
+        {
+            client.Listener = this;
+        }
+
+        var watch = _context.WatchAll();
+        var posters = new List<Task>();
+        for (var c = 0; c < _http.Length; c++)
+        {
+            for (var w = 0; w < _window; w++)
+            {
+                posters.Add(PostLoopAsync(_http[c], _context.ClientName("p", (c * _window) + w)));
+            }
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
+        watch.Start();
+        Volatile.Write(ref _from, Stopwatch.GetTimestamp());
+        await Task.Delay(TimeSpan.FromSeconds(durationSeconds));
+        Volatile.Write(ref _to, Stopwatch.GetTimestamp());
+        var cpu = watch.CpuSinceStart();
+        _stop = true;
+        await Task.WhenAll(posters);
+
+        // Posting ahead of delivery leaves a backlog: wait while the receivers still make progress
+        // (a late message is late, not lost), until they have the last acknowledged seq, none moved for the
+        // drain time, or a minute passed.
+        var giveUp = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
+        var lastProgress = Stopwatch.GetTimestamp();
+        var lastTotal = -1L;
+        var drainTicks = (long)(_context.Drain.TotalSeconds * Stopwatch.Frequency);
+        while (_receivers.Values.Any(r => r.LastSeq < Volatile.Read(ref _maxAckedSeq)) && Stopwatch.GetTimestamp() - lastProgress < drainTicks && Stopwatch.GetTimestamp() < giveUp)
+        {
+            var total = _receivers.Values.Sum(r => r.Progress);
+            if (total != lastTotal)
+            {
+                (lastTotal, lastProgress) = (total, Stopwatch.GetTimestamp());
+            }
+
+            await Task.Delay(50);
+        }
+
+        var reports = new List<ReceiverReport>();
+        lock (_lock)
+        {
+            var ackedIndices = Enumerable.Range(0, (int)Math.Min(_nextIndex + 1, _acked.Length)).Where(i => _acked[i]).ToList();
+            foreach (var (client, state) in _receivers)
+            {
+                lock (state)
+                {
+                    var lostById = ackedIndices.Count(i => !state.Seen[i]);
+                    var lostBySeq = state.Gaps + Math.Max(0, _maxAckedSeq - state.LastSeq);
+                    reports.Add(new ReceiverReport(client.Name, state.Received, lostById, lostBySeq, state.OutOfOrder, 0, state.Duplicates, state.Gaps, client.Dropped, client.CloseStatus?.ToString()));
+                }
+            }
+        }
+
+        return new OneRoomOutcome(
+            _ackedInWindow / durationSeconds,
+            _ackedInWindow,
+            _ack.Summarize(),
+            _delivery.Summarize(),
+            _sent,
+            _ackedCount,
+            _failed,
+            _firstFailure,
+            cpu,
+            reports);
+    }
+
+    public void OnMessage(ChatClient client, long index, long seq, long timestamp)
+    {
+        if (!_receivers.TryGetValue(client, out var state))
+        {
+            return;
+        }
+
+        lock (state)
+        {
+            state.Received++;
+            if (index >= 0 && index < state.Seen.Length)
+            {
+                if (state.Seen[index])
+                {
+                    state.Duplicates++;
+                }
+
+                state.Seen[index] = true;
+                var sentAt = Volatile.Read(ref _sentAt[index]);
+                if (sentAt >= Volatile.Read(ref _from) && sentAt < Volatile.Read(ref _to))
+                {
+                    _delivery.RecordTicks(timestamp - sentAt);
+                }
+            }
+
+            state.Touch(seq);
+            if (seq == state.LastSeq + 1)
+            {
+                state.LastSeq = seq;
+            }
+            else if (seq > state.LastSeq)
+            {
+                state.Gaps += seq - state.LastSeq - 1;
+                state.LastSeq = seq;
+            }
+            else
+            {
+                state.OutOfOrder++;
+            }
+        }
+    }
+
+    public void OnAck(ChatClient client, long index, long seq, long timestamp)
+    {
+        // Receivers never send.
+    }
+
+    public void OnError(ChatClient client, string code, long index, long timestamp)
+    {
+        // A receiver only joined; errors would show as loss.
+    }
+
+    public void Dispose()
+    {
+        foreach (var http in _http)
+        {
+            http.Dispose();
+        }
+    }
+
+    private static HttpClient NewClient(ScenarioContext context, string apiKey, int connections)
+    {
+        var handler = context.Connector.CreateHandler();
+        handler.MaxConnectionsPerServer = connections;
+        var http = new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return http;
+    }
+
+    private async Task PostLoopAsync(HttpClient http, string user)
+    {
+        await Task.Yield();
+        var prefix = Encoding.UTF8.GetBytes($$"""{"user":"{{user}}","id":"m""");
+        var body = new byte[prefix.Length + 20 + _suffix.Length];
+        prefix.CopyTo(body, 0);
+        while (!_stop)
+        {
+            var index = Interlocked.Increment(ref _nextIndex);
+            if (index >= _sentAt.Length)
+            {
+                return;
+            }
+
+            Utf8Formatter.TryFormat(index, body.AsSpan(prefix.Length), out var written);
+            _suffix.CopyTo(body, prefix.Length + written);
+            using var content = new ByteArrayContent(body, 0, prefix.Length + written + _suffix.Length);
+            content.Headers.ContentType = Json;
+            var start = Stopwatch.GetTimestamp();
+            Volatile.Write(ref _sentAt[index], start);
+            Interlocked.Increment(ref _sent);
+            try
+            {
+                using var response = await http.PostAsync(_postUri, content);
+                var reply = await response.Content.ReadAsByteArrayAsync();
+                var now = Stopwatch.GetTimestamp();
+                if (response.StatusCode != HttpStatusCode.Created || ParseSeq(reply) is not { } seq)
+                {
+                    Fail($"{(int)response.StatusCode} {Encoding.UTF8.GetString(reply)}");
+                    continue;
+                }
+
+                Acked(index, seq, start, now);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+            {
+                Fail($"{ex.GetType().Name}: {ex.Message}");
+            }
+        }
+    }
+
+    private void Acked(long index, long seq, long start, long now)
+    {
+        lock (_lock)
+        {
+            _acked[index] = true;
+            _ackedCount++;
+            _maxAckedSeq = Math.Max(_maxAckedSeq, seq);
+            if (now >= _from && now < _to)
+            {
+                _ackedInWindow++;
+            }
+        }
+
+        if (start >= Volatile.Read(ref _from) && start < Volatile.Read(ref _to))
+        {
+            _ack.RecordTicks(now - start);
+        }
+    }
+
+    private void Fail(string reason)
+    {
+        lock (_lock)
+        {
+            _failed++;
+            _firstFailure ??= reason;
+        }
+    }
+
+    private static long? ParseSeq(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("seq"u8) && reader.Read() && reader.TryGetInt64(out var seq))
+                {
+                    return seq;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
+    private sealed class ReceiverState(long baseSeq, int capacity)
+    {
+        public long LastSeq { get; set; } = baseSeq;
+
+        /// <summary>The last seq read without taking the receiver's lock, to see whether deliveries still arrive.</summary>
+        public long Progress => Volatile.Read(ref _progress);
+
+        private long _progress;
+
+        public long Received { get; set; }
+
+        public long Gaps { get; set; }
+
+        public long OutOfOrder { get; set; }
+
+        public long Duplicates { get; set; }
+
+        public bool[] Seen { get; } = new bool[capacity];
+
+        public void Touch(long seq) => Volatile.Write(ref _progress, seq);
+    }
+}
