@@ -254,8 +254,8 @@ public sealed partial class ChatRoomGrain(
         }
     }
 
-    // One stream event batch: the memory stream provider queues it as one message, and each
-    // subscriber still gets every event, in order, through OnNextAsync (Orleans:
+    // Publishes one event, or several as one stream event batch: the memory stream provider queues
+    // a batch as one message, and each subscriber still gets every event, in order, through OnNextAsync (Orleans:
     // PersistentStreamProducer.OnNextBatchAsync -> MemoryAdapterFactory.QueueMessageBatchAsync, one
     // MemoryMessageData for all events; StreamSubscriptionHandleImpl.DeliverBatch calls the
     // observer once per event of MemoryBatchContainer.GetEvents).
@@ -267,20 +267,7 @@ public sealed partial class ChatRoomGrain(
         }
         catch (Exception exception)
         {
-            // The messages are stored and acknowledged; gateways fill the gap from history when the next event arrives.
-            LogPublishFailed(exception, Room);
-        }
-    }
-
-    private async Task PublishAsync(RoomEvent roomEvent)
-    {
-        try
-        {
-            await _stream.OnNextAsync(roomEvent);
-        }
-        catch (Exception exception)
-        {
-            // The message is stored and acknowledged; gateways fill the gap from history when the next event arrives.
+            // Messages are stored and acknowledged by now; gateways fill the gap from history when the next event arrives.
             LogPublishFailed(exception, Room);
         }
     }
