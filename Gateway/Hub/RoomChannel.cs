@@ -7,10 +7,15 @@ namespace OrleansChat.Gateway.Hub;
 /// <summary>
 /// One room on this gateway: the single stream subscription shared by every local socket in the
 /// room, and the fan-out to them. Each event is serialized once and the bytes are shared.
-/// Orleans delivers a subscription's events one at a time (the pulling agent awaits each
-/// delivery before the next), so <see cref="OnNextAsync"/> never runs concurrently with itself.
+/// It is a batch observer: the pulling agent hands over whole batch containers (a group commit
+/// of the room grain, and with <c>Chat:Cluster:StreamDeliveryBatch</c> several queued ones) in
+/// one call and awaits it before the next (<c>StreamSubscriptionHandleImpl.DeliverBatch</c> and
+/// <c>PersistentStreamPullingAgent.RunConsumerCursor</c> in dotnet/orleans), so
+/// <see cref="OnNextAsync"/> never runs concurrently with itself. Each socket gets all the
+/// batch's messages queued back to back, so its writer wakes once for them and Kestrel's
+/// transport sends them together instead of one system call per frame.
 /// </summary>
-internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILogger logger, ChatMetrics metrics) : IAsyncObserver<RoomEvent>
+internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILogger logger, ChatMetrics metrics) : IAsyncBatchObserver<RoomEvent>
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<IRoomMember, MemberCursor> _members = [];
@@ -122,22 +127,30 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     }
 
     /// <inheritdoc />
-    public async Task OnNextAsync(RoomEvent item, StreamSequenceToken? token = null)
+    public async Task OnNextAsync(IList<SequentialItem<RoomEvent>> items)
     {
-        switch (item)
+        // Consecutive messages are fanned out together; a typing or presence event between them keeps its place.
+        List<ChatMessage>? messages = null;
+        foreach (var item in items)
         {
-            case MessagePosted posted:
-                await DeliverMessageAsync(posted.Message);
-                break;
-            case UserTyping typing:
-                Broadcast(ServerFrames.Typing(Room, typing.User), droppable: true, except: typing.User);
-                break;
-            case PresenceChanged presence:
-                // A socket knows its own name is present; it hears only about others.
-                Broadcast(ServerFrames.Presence(Room, presence.User, presence.Joined), droppable: false, except: presence.User);
-                break;
-            default:
-                break;
+            if (item.Item is MessagePosted posted)
+            {
+                (messages ??= []).Add(posted.Message);
+                continue;
+            }
+
+            if (messages is { Count: > 0 })
+            {
+                await DeliverMessagesAsync(messages);
+                messages.Clear();
+            }
+
+            DeliverSignal(item.Item);
+        }
+
+        if (messages is { Count: > 0 })
+        {
+            await DeliverMessagesAsync(messages);
         }
     }
 
@@ -166,7 +179,42 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         return Task.CompletedTask;
     }
 
-    private async Task DeliverMessageAsync(ChatMessage message)
+    private void DeliverSignal(RoomEvent item)
+    {
+        switch (item)
+        {
+            case UserTyping typing:
+                Broadcast(ServerFrames.Typing(Room, typing.User), droppable: true, except: typing.User);
+                break;
+            case PresenceChanged presence:
+                // A socket knows its own name is present; it hears only about others.
+                Broadcast(ServerFrames.Presence(Room, presence.User, presence.Joined), droppable: false, except: presence.User);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>Delivers messages in seq order; whatever is missing before any of them is filled from history first.</summary>
+    private async Task DeliverMessagesAsync(List<ChatMessage> messages)
+    {
+        var start = 0;
+        while (start < messages.Count)
+        {
+            // A run of contiguous seqs goes out in one pass over the members.
+            var end = start + 1;
+            while (end < messages.Count && messages[end].Seq == messages[end - 1].Seq + 1)
+            {
+                end++;
+            }
+
+            await FillGapBeforeAsync(messages[start].Seq);
+            Fanout(messages.GetRange(start, end - start));
+            start = end;
+        }
+    }
+
+    private async Task FillGapBeforeAsync(long seq)
     {
         long last;
         lock (_lock)
@@ -174,55 +222,79 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
             last = _lastSeq;
         }
 
-        if (last >= 0 && message.Seq > last + 1)
+        if (last < 0 || seq <= last + 1)
         {
-            // An event went missing (the subscription was being set up, or the client was cut off):
-            // the grain's history is the truth, so fill the gap from it before going on.
-            LogGap(Room, last, message.Seq);
-            try
-            {
-                await FanoutFromHistoryAsync(last, (int)Math.Min(message.Seq - last - 1, int.MaxValue));
-            }
-            catch (Exception exception)
-            {
-                LogGapFillFailed(exception, Room);
-            }
+            return;
         }
 
-        Fanout(message);
+        // An event went missing (the subscription was being set up, or the client was cut off):
+        // the grain's history is the truth, so fill the gap from it before going on.
+        LogGap(Room, last, seq);
+        try
+        {
+            await FanoutFromHistoryAsync(last, (int)Math.Min(seq - last - 1, int.MaxValue));
+        }
+        catch (Exception exception)
+        {
+            LogGapFillFailed(exception, Room);
+        }
     }
 
     private async Task FanoutFromHistoryAsync(long after, int limit)
     {
         var page = await grain.GetHistoryAsync(after, limit);
-        foreach (var message in page.Messages)
-        {
-            Fanout(message);
-        }
+        Fanout(page.Messages);
     }
 
-    private void Fanout(ChatMessage message)
+    /// <summary>Queues messages (in seq order) to every member, each member's share back to back; seqs already delivered are skipped.</summary>
+    private void Fanout(IReadOnlyList<ChatMessage> messages)
     {
-        var frame = ServerFrames.Message(Room, message);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var frames = new (long Seq, byte[] Frame)[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            frames[i] = (messages[i].Seq, ServerFrames.Message(Room, messages[i]));
+        }
+
         lock (_lock)
         {
-            if (message.Seq <= _lastSeq)
+            var first = 0;
+            while (first < frames.Length && frames[first].Seq <= _lastSeq)
+            {
+                first++;
+            }
+
+            if (first == frames.Length)
             {
                 return;
             }
 
-            _lastSeq = message.Seq;
-            metrics.MessageDelivered(message.Timestamp);
+            _lastSeq = frames[^1].Seq;
+            for (var i = first; i < messages.Count; i++)
+            {
+                metrics.MessageDelivered(messages[i].Timestamp);
+            }
+
+            ReadOnlySpan<(long Seq, byte[] Frame)> fresh = frames.AsSpan(first);
             foreach (var (member, cursor) in _members)
             {
                 if (cursor.Pending is { } pending)
                 {
-                    pending.Add((message.Seq, frame));
+                    pending.AddRange(fresh);
+                    continue;
                 }
-                else if (message.Seq > cursor.LastSeq)
+
+                foreach (var (seq, frame) in fresh)
                 {
-                    cursor.LastSeq = message.Seq;
-                    member.Deliver(frame, droppable: false);
+                    if (seq > cursor.LastSeq)
+                    {
+                        cursor.LastSeq = seq;
+                        member.Deliver(frame, droppable: false);
+                    }
                 }
             }
         }

@@ -42,6 +42,14 @@ public sealed class ChatClusterOptions
     /// <summary>Use the long-polling stream queues (woken by each enqueue) instead of Orleans' plain memory queues. Default true.</summary>
     public bool WakingStreamQueues { get; set; } = true;
 
+    /// <summary>
+    /// At most how many queued batches of one room a pulling agent hands a subscriber in one call
+    /// (Orleans' <c>StreamPullingAgentOptions.BatchContainerBatchSize</c>, 1 by default). A gateway
+    /// that falls behind a busy room then catches up with one call per this many batches instead of
+    /// one per batch, and its sockets get those messages back to back. Default 32.
+    /// </summary>
+    public int StreamDeliveryBatch { get; set; } = 32;
+
     /// <summary>How many queues (and pulling agents) the memory stream provider spreads rooms over. Default 4.</summary>
     public int StreamQueues { get; set; } = 4;
 

@@ -58,7 +58,11 @@ public static class ChatSiloExtensions
                 silo.AddMemoryStreams(ChatStreams.ProviderName, streams =>
                 {
                     streams.ConfigurePartitioning(cluster.StreamQueues);
-                    streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = cluster.StreamPollPeriod));
+                    streams.ConfigurePullingAgent(agent => agent.Configure(o =>
+                    {
+                        o.GetQueueMsgsTimerPeriod = cluster.StreamPollPeriod;
+                        o.BatchContainerBatchSize = cluster.StreamDeliveryBatch;
+                    }));
                 });
                 // The memory provider resolves its queues as IMemoryStreamQueueGrain; with Orleans' own class
                 // taken out of the grain class list, they resolve to the long-polling queue (see WakingStreamQueueGrain).

@@ -4,7 +4,7 @@ using OrleansChat.Gateway.Hub;
 namespace OrleansChat.Tests.Hub;
 
 /// <summary>A local socket as the hub sees it, recording the frames handed to it.</summary>
-internal sealed class RecordingMember(string user) : IRoomMember
+internal sealed class RecordingMember(string user, List<(string User, string Frame)>? order = null) : IRoomMember
 {
     private readonly List<JsonElement> _frames = [];
 
@@ -17,7 +17,17 @@ internal sealed class RecordingMember(string user) : IRoomMember
 
     public bool Deliver(ReadOnlyMemory<byte> frame, bool droppable)
     {
-        _frames.Add(JsonDocument.Parse(frame).RootElement.Clone());
+        var parsed = JsonDocument.Parse(frame).RootElement.Clone();
+        _frames.Add(parsed);
+        order?.Add((User, Describe(parsed)));
         return true;
     }
+
+    /// <summary>"message 3", "presence carol" and the like: enough to tell frames apart in an order check.</summary>
+    private static string Describe(JsonElement frame) => frame.GetProperty("type").GetString() switch
+    {
+        "message" => $"message {frame.GetProperty("seq").GetInt64()}",
+        "presence" => $"presence {frame.GetProperty("user").GetString()}",
+        var type => type!,
+    };
 }

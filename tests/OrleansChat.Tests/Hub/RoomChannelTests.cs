@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Providers.Streams.Common;
+using Orleans.Streams;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Transport;
@@ -26,9 +28,9 @@ public sealed class RoomChannelTests : IDisposable
         var bob = new RecordingMember("bob");
         channel.BeginJoin(bob);
         channel.CompleteJoin(bob, Joined, historySeq: 12);
-        await channel.OnNextAsync(Posted(11));
-        await channel.OnNextAsync(Posted(12));
-        await channel.OnNextAsync(Posted(13));
+        await channel.OnNextAsync(Batch(Posted(11)));
+        await channel.OnNextAsync(Batch(Posted(12)));
+        await channel.OnNextAsync(Batch(Posted(13)));
 
         Assert.Equal([11L, 12L, 13L], alice.MessageSeqs);
         Assert.Equal([13L], bob.MessageSeqs);
@@ -40,8 +42,8 @@ public sealed class RoomChannelTests : IDisposable
         var channel = NewChannel();
         var alice = new RecordingMember("alice");
         channel.BeginJoin(alice);
-        await channel.OnNextAsync(Posted(5));
-        await channel.OnNextAsync(Posted(6));
+        await channel.OnNextAsync(Batch(Posted(5)));
+        await channel.OnNextAsync(Batch(Posted(6)));
 
         channel.CompleteJoin(alice, Joined, historySeq: 5);
 
@@ -49,8 +51,60 @@ public sealed class RoomChannelTests : IDisposable
         Assert.Equal([6L], alice.MessageSeqs);
     }
 
-    private RoomChannel NewChannel() =>
-        new(Room, new UnusedRoomGrain(), NullLogger.Instance, new ChatMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TimeProvider.System, new ConnectionRegistry()));
+    [Fact]
+    public async Task EachMemberGetsABatchsMessagesBackToBackAndEventsBetweenThemInPlace()
+    {
+        var channel = NewChannel();
+        var order = new List<(string User, string Frame)>();
+        var alice = new RecordingMember("alice", order);
+        var bob = new RecordingMember("bob", order);
+        foreach (var member in new[] { alice, bob })
+        {
+            channel.BeginJoin(member);
+            channel.CompleteJoin(member, Joined, historySeq: 0);
+        }
+
+        order.Clear();
+        await channel.OnNextAsync(Batch(Posted(1), Posted(2), new PresenceChanged(Room, "carol", Joined: true), Posted(3)));
+
+        Assert.Equal(
+            [("alice", "message 1"), ("alice", "message 2"), ("bob", "message 1"), ("bob", "message 2"),
+             ("alice", "presence carol"), ("bob", "presence carol"), ("alice", "message 3"), ("bob", "message 3")],
+            order);
+    }
+
+    [Fact]
+    public async Task AGapInsideABatchIsFilledFromHistoryBeforeTheMessagesAfterIt()
+    {
+        var history = new HistoryRoomGrain(Posted(3).Message);
+        var channel = NewChannel(history);
+        var alice = new RecordingMember("alice");
+        channel.BeginJoin(alice);
+        channel.CompleteJoin(alice, Joined, historySeq: 0);
+
+        await channel.OnNextAsync(Batch(Posted(1), Posted(2), Posted(4)));
+
+        Assert.Equal([1L, 2L, 3L, 4L], alice.MessageSeqs);
+        Assert.Equal([(2L, 1)], history.Reads);
+    }
+
+    private static IList<SequentialItem<RoomEvent>> Batch(params RoomEvent[] events) =>
+        [.. events.Select((e, i) => new SequentialItem<RoomEvent>(e, new EventSequenceTokenV2(i)))];
+
+    private RoomChannel NewChannel(IChatRoomGrain? grain = null) =>
+        new(Room, grain ?? new UnusedRoomGrain(), NullLogger.Instance, new ChatMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TimeProvider.System, new ConnectionRegistry()));
+
+    /// <summary>A room grain whose history holds the given messages; records each read.</summary>
+    private sealed class HistoryRoomGrain(params ChatMessage[] stored) : UnusedRoomGrain
+    {
+        public List<(long Since, int Limit)> Reads { get; } = [];
+
+        public override Task<HistoryPage> GetHistoryAsync(long since, int limit)
+        {
+            Reads.Add((since, limit));
+            return Task.FromResult(new HistoryPage("epoch", stored[^1].Seq, 1, [.. stored.Where(m => m.Seq > since).Take(limit)]));
+        }
+    }
 
     private static MessagePosted Posted(long seq) =>
         new(Room, new ChatMessage(seq, $"m-{seq}", "carol", $"text {seq}", DateTimeOffset.UnixEpoch));
