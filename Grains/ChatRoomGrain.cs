@@ -26,7 +26,6 @@ public sealed partial class ChatRoomGrain(
     private readonly RoomPresence _presence = new();
     private readonly Queue<QueuedPost> _queue = new();
     private readonly Dictionary<(string User, string Id), QueuedPost> _unstored = [];
-    private readonly List<ChatMessage> _batch = [];
     private bool _writing;
     private IGrainTimer? _leaseTimer;
 
@@ -198,23 +197,23 @@ public sealed partial class ChatRoomGrain(
     private async Task WriteBatchAsync()
     {
         var posts = new QueuedPost[Math.Min(_queue.Count, _store.RoomInChunk(_history.LatestSeq + 1))];
+        var messages = new ChatMessage[posts.Length];
         var now = time.GetUtcNow();
-        _batch.Clear();
         for (var i = 0; i < posts.Length; i++)
         {
             posts[i] = _queue.Dequeue();
             var request = posts[i].Request;
-            _batch.Add(new ChatMessage(_history.LatestSeq + 1 + i, request.Id, request.User, request.Text, now));
+            messages[i] = new ChatMessage(_history.LatestSeq + 1 + i, request.Id, request.User, request.Text, now);
         }
 
         try
         {
-            await _store.AppendAsync(_batch);
+            await _store.AppendAsync(messages);
         }
         catch (Exception exception)
         {
             // Nothing of the batch is stored, acknowledged or published; its posters may retry.
-            LogStoreFailed(exception, Room, _batch[0].Seq, _batch[^1].Seq);
+            LogStoreFailed(exception, Room, messages[0].Seq, messages[^1].Seq);
             foreach (var post in posts)
             {
                 _unstored.Remove((post.Request.User, post.Request.Id));
@@ -227,7 +226,7 @@ public sealed partial class ChatRoomGrain(
         var events = new RoomEvent[posts.Length];
         for (var i = 0; i < posts.Length; i++)
         {
-            var message = _batch[i];
+            var message = messages[i];
             _history.Add(message);
             _unstored.Remove((message.User, message.Id));
             posts[i].Stored.TrySetResult(new PostResult(PostStatus.Stored, message.Seq));

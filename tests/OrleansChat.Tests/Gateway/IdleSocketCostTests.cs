@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansChat.Tests.Infrastructure;
@@ -32,11 +31,17 @@ public sealed class IdleSocketCostTests(ClusterFixture cluster) : IAsyncLifetime
     [Fact]
     public void TheGatewayProcessRunsWorkstationGcWithBackgroundCollections()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "OrleansChat.Gateway.runtimeconfig.json");
-        using var runtimeConfig = JsonDocument.Parse(File.ReadAllText(path));
-        var properties = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        var properties = RuntimeConfig.PropertiesOf("OrleansChat.Gateway");
 
         Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
         Assert.True(properties.GetProperty("System.GC.Concurrent").GetBoolean());
+    }
+
+    [Fact]
+    public void TheGatewaysIdleThreadPoolWorkersWaitWithoutSpinning()
+    {
+        var properties = RuntimeConfig.PropertiesOf("OrleansChat.Gateway");
+
+        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
 }
