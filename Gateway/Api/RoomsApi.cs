@@ -93,7 +93,7 @@ public static partial class RoomsApi
             {
                 // A repeat of (user, id) is answered like the first post, with the seq it got then.
                 PostStatus.Stored or PostStatus.Duplicate =>
-                    Results.Json(new PostedMessage(room, result.Seq, body.Id), statusCode: StatusCodes.Status201Created),
+                    Results.Text(new PostedMessage(room, result.Seq, body.Id).ToUtf8Json(), PostedMessage.ContentType, StatusCodes.Status201Created),
                 PostStatus.TooLong => Results.Problem("text is over the room's limit", statusCode: StatusCodes.Status400BadRequest),
                 _ => Results.Problem("the message was not valid", statusCode: StatusCodes.Status400BadRequest),
             };

@@ -1,3 +1,6 @@
+using OrleansChat.Bench.Client;
+using OrleansChat.Bench.Results;
+
 namespace OrleansChat.Bench.Measure;
 
 /// <summary>
@@ -30,6 +33,9 @@ internal sealed class DeliveryTracker
     public int Room { get; }
 
     public long Received { get; private set; }
+
+    /// <summary>The highest seq seen; other threads may read it while the receive loop writes it.</summary>
+    public long LastSeq => Volatile.Read(ref _lastSeq);
 
     public long DuplicatesById { get; private set; }
 
@@ -92,8 +98,24 @@ internal sealed class DeliveryTracker
             GapsBySeq++;
         }
 
-        _lastSeq = seq;
+        Volatile.Write(ref _lastSeq, seq);
     }
+
+    /// <summary>
+    /// What this receiver got against what was acknowledged into its room (the log offsets acknowledged and
+    /// the highest seq acknowledged): lost by id and by seq, out of order, repeated.
+    /// </summary>
+    public ReceiverReport Report(ChatClient client, IReadOnlyCollection<int> ackedOffsets, long ackedSeq) => new(
+        client.Name,
+        Received,
+        ackedOffsets.Count(offset => !HasIndex(offset)),
+        MissingSeqs(ackedSeq),
+        OutOfOrderBySeq,
+        OutOfOrderById,
+        DuplicatesById,
+        GapsBySeq,
+        client.Dropped,
+        client.CloseStatus?.ToString());
 
     public bool HasIndex(int offset) => (_indices[offset >> 6] & (1UL << (offset & 63))) != 0;
 

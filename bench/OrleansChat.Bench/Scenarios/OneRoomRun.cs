@@ -24,7 +24,7 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
     private readonly int _window;
     private readonly Uri _postUri;
     private readonly byte[] _suffix;
-    private readonly Dictionary<ChatClient, ReceiverState> _receivers;
+    private readonly Dictionary<ChatClient, DeliveryTracker> _receivers;
     private readonly long[] _sentAt;
     private readonly bool[] _acked;
     private readonly LatencyRecorder _ack = new();
@@ -53,7 +53,8 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
         _suffix = Encoding.UTF8.GetBytes("\",\"text\":\"" + context.Text + "\"}");
         _sentAt = new long[capacity];
         _acked = new bool[capacity];
-        _receivers = room.Receivers.ToDictionary(client => client, _ => new ReceiverState(room.BaseSeq, capacity));
+        // The posts are not a socket's, so no sender order is tracked by id (no senders); by seq it is.
+        _receivers = room.Receivers.ToDictionary(client => client, client => new DeliveryTracker(client.Name, 0, capacity, room.BaseSeq, 0, 0));
     }
 
     public async Task<OneRoomOutcome> RunAsync(double warmupSeconds, double durationSeconds)
@@ -91,7 +92,7 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
         var drainTicks = (long)(_context.Drain.TotalSeconds * Stopwatch.Frequency);
         while (_receivers.Values.Any(r => r.LastSeq < Volatile.Read(ref _maxAckedSeq)) && Stopwatch.GetTimestamp() - lastProgress < drainTicks && Stopwatch.GetTimestamp() < giveUp)
         {
-            var total = _receivers.Values.Sum(r => r.Progress);
+            var total = _receivers.Values.Sum(r => r.Received);
             if (total != lastTotal)
             {
                 (lastTotal, lastProgress) = (total, Stopwatch.GetTimestamp());
@@ -100,19 +101,13 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
             await Task.Delay(50);
         }
 
+        // Counted as the socket scenarios count (TrafficRun.Analyze); a delivery still arriving is only
+        // late, and each tracker is written by its own socket's receive loop.
         var reports = new List<ReceiverReport>();
         lock (_lock)
         {
             var ackedIndices = Enumerable.Range(0, (int)Math.Min(_nextIndex + 1, _acked.Length)).Where(i => _acked[i]).ToList();
-            foreach (var (client, state) in _receivers)
-            {
-                lock (state)
-                {
-                    var lostById = ackedIndices.Count(i => !state.Seen[i]);
-                    var lostBySeq = state.Gaps + Math.Max(0, _maxAckedSeq - state.LastSeq);
-                    reports.Add(new ReceiverReport(client.Name, state.Received, lostById, lostBySeq, state.OutOfOrder, 0, state.Duplicates, state.Gaps, client.Dropped, client.CloseStatus?.ToString()));
-                }
-            }
+            reports.AddRange(_receivers.Select(pair => pair.Value.Report(pair.Key, ackedIndices, _maxAckedSeq)));
         }
 
         return new OneRoomOutcome(
@@ -130,43 +125,17 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
 
     public void OnMessage(ChatClient client, long index, long seq, long timestamp)
     {
-        if (!_receivers.TryGetValue(client, out var state))
+        // Every message in the run's room is one of its posts, numbered below the capacity.
+        if (!_receivers.TryGetValue(client, out var tracker) || index < 0 || index >= _sentAt.Length)
         {
             return;
         }
 
-        lock (state)
+        tracker.Record((int)index, -1, seq);
+        var sentAt = Volatile.Read(ref _sentAt[index]);
+        if (sentAt >= Volatile.Read(ref _from) && sentAt < Volatile.Read(ref _to))
         {
-            state.Received++;
-            if (index >= 0 && index < state.Seen.Length)
-            {
-                if (state.Seen[index])
-                {
-                    state.Duplicates++;
-                }
-
-                state.Seen[index] = true;
-                var sentAt = Volatile.Read(ref _sentAt[index]);
-                if (sentAt >= Volatile.Read(ref _from) && sentAt < Volatile.Read(ref _to))
-                {
-                    _delivery.RecordTicks(timestamp - sentAt);
-                }
-            }
-
-            state.Touch(seq);
-            if (seq == state.LastSeq + 1)
-            {
-                state.LastSeq = seq;
-            }
-            else if (seq > state.LastSeq)
-            {
-                state.Gaps += seq - state.LastSeq - 1;
-                state.LastSeq = seq;
-            }
-            else
-            {
-                state.OutOfOrder++;
-            }
+            _delivery.RecordTicks(timestamp - sentAt);
         }
     }
 
@@ -285,27 +254,5 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
         }
 
         return null;
-    }
-
-    private sealed class ReceiverState(long baseSeq, int capacity)
-    {
-        public long LastSeq { get; set; } = baseSeq;
-
-        /// <summary>The last seq read without taking the receiver's lock, to see whether deliveries still arrive.</summary>
-        public long Progress => Volatile.Read(ref _progress);
-
-        private long _progress;
-
-        public long Received { get; set; }
-
-        public long Gaps { get; set; }
-
-        public long OutOfOrder { get; set; }
-
-        public long Duplicates { get; set; }
-
-        public bool[] Seen { get; } = new bool[capacity];
-
-        public void Touch(long seq) => Volatile.Write(ref _progress, seq);
     }
 }

@@ -49,29 +49,16 @@ internal sealed partial class TrafficRun
         {
             foreach (var client in room.Receivers)
             {
-                var tracker = _trackers[client.Slot]!;
-                var acked = ackedOffsets[room.Index];
-                var missing = acked.Count(offset => !tracker.HasIndex(offset));
-                var missingSeqs = tracker.MissingSeqs(ackedSeq[room.Index]);
-                expected += acked.Count;
-                lostById += missing;
-                lostBySeq += missingSeqs;
-                outOfOrderBySeq += tracker.OutOfOrderBySeq;
-                outOfOrderById += tracker.OutOfOrderById;
-                duplicates += tracker.DuplicatesById;
-                withLoss += missing > 0 || missingSeqs > 0 ? 1 : 0;
+                var report = _trackers[client.Slot]!.Report(client, ackedOffsets[room.Index], ackedSeq[room.Index]);
+                expected += ackedOffsets[room.Index].Count;
+                lostById += report.LostById;
+                lostBySeq += report.LostBySeq;
+                outOfOrderBySeq += report.OutOfOrderBySeq;
+                outOfOrderById += report.OutOfOrderById;
+                duplicates += report.DuplicatesById;
+                withLoss += report.LostById > 0 || report.LostBySeq > 0 ? 1 : 0;
                 dropped += client.Dropped ? 1 : 0;
-                receivers.Add(new ReceiverReport(
-                    client.Name,
-                    tracker.Received,
-                    missing,
-                    missingSeqs,
-                    tracker.OutOfOrderBySeq,
-                    tracker.OutOfOrderById,
-                    tracker.DuplicatesById,
-                    tracker.GapsBySeq,
-                    client.Dropped,
-                    client.CloseStatus?.ToString()));
+                receivers.Add(report);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -75,6 +76,24 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     }
 
     [Fact]
+    public async Task The201IsUtf8JsonSentWithAContentLengthNotChunkedAndGivesBackAnIdThatNeedsEscaping()
+    {
+        var room = Rooms.New();
+        const string id = "\"quoted\" <b> & ünïcødé \\ ✓ \u2028";
+
+        using var response = await PostAsync(room, new { user = "hook", id, text = "escape me" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(("application/json", "utf-8"), (response.Content.Headers.ContentType?.MediaType, response.Content.Headers.ContentType?.CharSet));
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.True(response.Content.Headers.TryGetValues("Content-Length", out var length));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes.Length.ToString(CultureInfo.InvariantCulture), Assert.Single(length));
+        var body = JsonDocument.Parse(bytes).RootElement;
+        Assert.Equal((room, 1L, id), (body.Str("room"), body.Num("seq"), body.Str("id")));
+    }
+
+    [Fact]
     public async Task RepeatingAPostWithTheSameUserAndIdAnswersTheOriginalSeqAndStoresItOnce()
     {
         var room = Rooms.New();
@@ -95,6 +114,10 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [InlineData(null)]
     [InlineData("Bearer wrong-key")]
     [InlineData("Bearer the-api-key-of-the-tests-and-more")]
+    [InlineData("Bearer the-api-key-of-the-test")]
+    [InlineData("Bearer the-api-key-of-the-teststhe-api-key-of-the-tests")]
+    [InlineData("Bearer The-api-key-of-the-tests")]
+    [InlineData("Bearer ")]
     [InlineData("Basic dGhlLWFwaS1rZXktb2YtdGhlLXRlc3Rz")]
     [InlineData("the-api-key-of-the-tests")]
     public async Task APostWithoutTheRightKeyIs401AndStoresNothing(string? authorization)
