@@ -20,9 +20,10 @@ public sealed class ChatRoomOptions
 
     /// <summary>
     /// How long a gateway's presence in a room lasts without a renewal. Gateways renew well
-    /// within it; when one dies its names leave after at most this plus <see cref="PresenceCheckPeriod"/>. Default 20 s.
+    /// within it (every 10 s by default, four renewals to a lease); when one dies its names leave
+    /// after at most this plus <see cref="PresenceCheckPeriod"/>. Default 40 s.
     /// </summary>
-    public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(40);
 
     /// <summary>How often a room with presence looks for expired gateway leases. Default 5 s.</summary>
     public TimeSpan PresenceCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);

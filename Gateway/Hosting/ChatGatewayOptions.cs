@@ -36,8 +36,12 @@ public sealed class ChatGatewayOptions
     /// <summary>How long after a ping without a pong the socket is aborted. Default 15 s.</summary>
     public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often the gateway renews its presence leases in the rooms it holds; must be well under the silo's <c>Chat:Rooms:PresenceLease</c>. Default 5 s.</summary>
-    public TimeSpan PresenceRenewPeriod { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often the gateway renews its presence leases in the rooms it holds: one grain call per
+    /// room each period, so it must be well under the silo's <c>Chat:Rooms:PresenceLease</c> (the
+    /// defaults leave four periods in a lease). Default 10 s.
+    /// </summary>
+    public TimeSpan PresenceRenewPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a closing socket gets to take its close frame before it is aborted. Default 5 s.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);

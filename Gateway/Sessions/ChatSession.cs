@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
@@ -22,8 +21,8 @@ public sealed partial class ChatSession(
 {
     private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
 
-    // Made on first use: an idle socket carries no limiter (and no replenishment timer).
-    private TokenBucketRateLimiter? _limiter;
+    // Made on first use: an idle socket carries no limiter.
+    private SendRateLimit? _limiter;
 
     /// <inheritdoc />
     public string User { get; } = user;
@@ -84,7 +83,6 @@ public sealed partial class ChatSession(
         }
 
         _rooms.Clear();
-        _limiter?.Dispose();
     }
 
     private async Task JoinAsync(ClientFrame frame)
@@ -198,16 +196,8 @@ public sealed partial class ChatSession(
 
     private bool TryTakePermit()
     {
-        _limiter ??= new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.SendBurst,
-            TokensPerPeriod = options.SendsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-        using var lease = _limiter.AttemptAcquire();
-        return lease.IsAcquired;
+        _limiter ??= new SendRateLimit(options.SendBurst, options.SendsPerSecond, TimeSpan.FromSeconds(1), TimeProvider.System);
+        return _limiter.TryTake();
     }
 
     private void Reply(ProtocolError error)
