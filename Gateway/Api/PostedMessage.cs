@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace OrleansChat.Gateway.Api;
@@ -10,21 +9,8 @@ public sealed record PostedMessage(string Room, long Seq, string Id)
     public const string ContentType = "application/json; charset=utf-8";
 
     /// <summary>
-    /// <c>{"room","seq","id"}</c> as UTF-8 JSON, escaped as <c>Results.Json</c> would. Written whole before the
-    /// answer starts, so the answer has a Content-Length and goes out in one write instead of as chunks.
+    /// <c>{"room","seq","id"}</c> as UTF-8 JSON with the web defaults <c>Results.Json</c> uses. Serialized whole before
+    /// the answer starts, so the answer has a Content-Length and goes out in one write instead of as chunks.
     /// </summary>
-    public byte[] ToUtf8Json()
-    {
-        var buffer = new ArrayBufferWriter<byte>(64 + (6 * (Room.Length + Id.Length)));
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("room", Room);
-            writer.WriteNumber("seq", Seq);
-            writer.WriteString("id", Id);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, JsonSerializerOptions.Web);
 }
