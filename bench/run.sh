@@ -126,15 +126,17 @@ run_scenarios() {
         bench $scenario "${common[@]}" --out "$RESULTS/$target/${scenario%% *}.json" || log "$target: ${scenario%% *} failed"
         sleep 2
         if [[ $scenario == rooms* ]]; then
-            oneroom "$target" "${common[@]}" --clients 4 --window 16 --duration 15 --warmup 2
+            oneroom "$target" "${common[@]}" --clients 4 --window 16 --duration 15 --warmup 5
             sleep 2
         fi
     done
     # Only the system has a silo whose work per message can grow with the sockets in a room.
     if [[ $target == system ]]; then
-        bench scaling --sockets 10,1000 --rate 72 --duration 15 --idle 5 --silo-metrics "$SILO_METRICS" "${common[@]}" \
+        bench scaling --sockets 10,1000 --rate 72 --duration 10 --idle 5 --repeat 2 --silo-metrics "$SILO_METRICS" "${common[@]}" \
             --out "$RESULTS/$target/scaling.json" || log "$target: scaling failed"
     fi
+    sleep 2
+    bench idle-after --duration 15 "${common[@]}" --out "$RESULTS/$target/idle-after.json" || log "$target: idle-after failed"
 }
 
 # `oneroom` posts over the HTTP API, which the baseline does not have: it runs against the

@@ -26,9 +26,11 @@ internal static class BenchCommand
           connections  10,000 idle sockets in 1,000 rooms: connect time, memory per socket, idle CPU
                        --connections --rooms --duration (idle seconds) --settle
           idle         server CPU with no traffic   --duration
+          idle-after   the same, run again once every other scenario is done (the servers are warm)
           scaling      one room at a fixed rate held by 10, then 1,000 sockets: silo CPU per
                        message and stream deliveries per message at each size
                        --sockets 10,1000 --rate --per-socket-rate --duration --warmup --idle --prime
+                       --repeat N (run the steps N times in turn; medians are compared)
                        --silo NAME (in --pids, default silo) --silo-metrics URL (Prometheus)
 
         Common options:
@@ -66,7 +68,7 @@ internal static class BenchCommand
                 "rooms" => await RunScenarioAsync(parsed, RoomsScenario.RunAsync),
                 "oneroom" => await RunScenarioAsync(parsed, OneRoomScenario.RunAsync),
                 "connections" => await RunScenarioAsync(parsed, ConnectionsScenario.RunAsync),
-                "idle" => await RunScenarioAsync(parsed, IdleScenario.RunAsync),
+                "idle" or "idle-after" => await RunScenarioAsync(parsed, IdleScenario.RunAsync),
                 "scaling" => await RunScenarioAsync(parsed, ScalingScenario.RunAsync),
                 _ => throw new ArgumentException($"Unknown scenario or command '{parsed.Verb}'."),
             };

@@ -4,7 +4,12 @@ using OrleansChat.Bench.Results;
 
 namespace OrleansChat.Bench.Scenarios;
 
-/// <summary><c>idle</c>: CPU and memory of the server processes with no client at all.</summary>
+/// <summary>
+/// <c>idle</c>: CPU and memory of the server processes with no client at all. <c>bench/run.sh</c>
+/// runs it twice: as <c>idle</c> right after the servers start, which includes their start-up
+/// (tiered JIT recompiling what start-up ran), and as <c>idle-after</c> once every other scenario
+/// is done, which is what a running server costs when nobody is chatting.
+/// </summary>
 internal static class IdleScenario
 {
     public static async Task<ScenarioResult> RunAsync(ScenarioContext context)
