@@ -1,9 +1,10 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace OrleansChat;
 
 /// <summary>
-/// The wire contract's rules for names, rooms and message ids, shared by the gateway (which
+/// The wire contract's rules for names, rooms, message ids and text, shared by the gateway (which
 /// answers with the contract's errors) and the room grain (which never trusts its caller).
 /// </summary>
 public static partial class MessageRules
@@ -26,6 +27,31 @@ public static partial class MessageRules
 
     /// <summary>True when the text is missing, empty or only white space.</summary>
     public static bool IsBlank(string? text) => string.IsNullOrWhiteSpace(text);
+
+    /// <summary>
+    /// True when the text has more than <paramref name="maxCharacters"/> characters. The contract counts
+    /// characters as Unicode scalar values, as JavaScript's <c>[...text].length</c> does: an emoji outside
+    /// the Basic Multilingual Plane is one character although it takes two UTF-16 code units, and a lone
+    /// surrogate counts as one.
+    /// </summary>
+    public static bool IsTooLong(string text, int maxCharacters)
+    {
+        // A scalar value takes one or two UTF-16 code units, so only a length between the limit and
+        // twice the limit needs counting (and a huge text is never walked).
+        if (text.Length <= maxCharacters)
+        {
+            return false;
+        }
+
+        if (text.Length > 2L * maxCharacters)
+        {
+            return true;
+        }
+
+        // UTF-32 spends exactly four bytes on every scalar value, and its default replacement fallback turns
+        // a lone surrogate into U+FFFD (four bytes too): the BCL's own count, without allocating.
+        return Encoding.UTF32.GetByteCount(text) / 4 > maxCharacters;
+    }
 
     /// <summary>Trims a display name as given on connect; null when it is not valid after trimming.</summary>
     public static string? NormalizeUser(string? raw)

@@ -58,7 +58,7 @@ public sealed partial class ChatRoomGrain(
             return Task.FromResult(new PostResult(PostStatus.Invalid, 0));
         }
 
-        if (request.Text.Length > _options.MaxTextLength)
+        if (MessageRules.IsTooLong(request.Text, _options.MaxTextLength))
         {
             return Task.FromResult(new PostResult(PostStatus.TooLong, 0));
         }

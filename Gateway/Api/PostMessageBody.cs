@@ -8,6 +8,20 @@ internal sealed record PostMessageBody(string User, string Id, string Text)
     /// <summary>Reads and checks the body; exactly one of the results is non-null.</summary>
     public static (PostMessageBody? Body, string? Error) Parse(JsonElement root, int maxTextLength)
     {
+        try
+        {
+            return ParseObject(root, maxTextLength);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonElement.GetString throws on a string it cannot turn into UTF-16: an escaped lone surrogate
+            // such as "\ud800", or bytes that are not UTF-8.
+            return (null, "the body has a string that is not valid Unicode");
+        }
+    }
+
+    private static (PostMessageBody? Body, string? Error) ParseObject(JsonElement root, int maxTextLength)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
             return (null, "the body must be a JSON object with 'user', 'id' and 'text'");
@@ -36,7 +50,7 @@ internal sealed record PostMessageBody(string User, string Id, string Text)
             return (null, "'text' must not be empty or white space");
         }
 
-        if (text.Length > maxTextLength)
+        if (MessageRules.IsTooLong(text, maxTextLength))
         {
             return (null, $"text is limited to {maxTextLength} characters");
         }

@@ -14,7 +14,8 @@ namespace OrleansChat.Gateway.Api;
 /// </summary>
 public static partial class RoomsApi
 {
-    // A 4,000-character text may take six bytes a character once JSON-escaped; far more is not a chat message.
+    // A 4,000-character text may take twelve bytes a character once JSON-escaped (an emoji is two \uXXXX escapes,
+    // which is how System.Text.Json writes it by default): 48,000 bytes with room to spare; far more is not a chat message.
     private const long MaxPostBodyBytes = 64 * 1024;
 
     /// <summary>Maps the room endpoints.</summary>

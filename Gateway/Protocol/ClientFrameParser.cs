@@ -24,29 +24,42 @@ public static class ClientFrameParser
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                return (null, new ProtocolError(ErrorCodes.BadRequest, "frame is not a JSON object"));
+                return ParseObject(document.RootElement);
             }
-
-            var id = OptionalString(root, "id");
-            var room = OptionalString(root, "room");
-            if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+            catch (InvalidOperationException)
             {
-                return (null, new ProtocolError(ErrorCodes.BadRequest, "frame has no string field 'type'", id, room));
+                // JsonElement.GetString throws on a string it cannot turn into UTF-16: an escaped lone surrogate
+                // such as "\ud800", or bytes that are not UTF-8. The frame is refused like any other malformed one.
+                return (null, new ProtocolError(ErrorCodes.BadRequest, "frame has a string that is not valid Unicode"));
             }
-
-            return typeElement.GetString() switch
-            {
-                "ping" => (new ClientFrame(ClientFrameType.Ping), null),
-                "join" => ParseJoin(root, room),
-                "leave" => WithRoom(root, ClientFrameType.Leave, id, room),
-                "typing" => WithRoom(root, ClientFrameType.Typing, id, room),
-                "send" => ParseSend(root, id, room),
-                var other => (null, new ProtocolError(ErrorCodes.BadRequest, $"unknown frame type '{Truncate(other)}'", id, room)),
-            };
         }
+    }
+
+    private static (ClientFrame?, ProtocolError?) ParseObject(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, new ProtocolError(ErrorCodes.BadRequest, "frame is not a JSON object"));
+        }
+
+        var id = OptionalString(root, "id");
+        var room = OptionalString(root, "room");
+        if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        {
+            return (null, new ProtocolError(ErrorCodes.BadRequest, "frame has no string field 'type'", id, room));
+        }
+
+        return typeElement.GetString() switch
+        {
+            "ping" => (new ClientFrame(ClientFrameType.Ping), null),
+            "join" => ParseJoin(root, room),
+            "leave" => WithRoom(root, ClientFrameType.Leave, id, room),
+            "typing" => WithRoom(root, ClientFrameType.Typing, id, room),
+            "send" => ParseSend(root, id, room),
+            var other => (null, new ProtocolError(ErrorCodes.BadRequest, $"unknown frame type '{Truncate(other)}'", id, room)),
+        };
     }
 
     private static (ClientFrame?, ProtocolError?) ParseJoin(JsonElement root, string? room)

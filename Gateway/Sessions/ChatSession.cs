@@ -132,7 +132,7 @@ public sealed partial class ChatSession(
             return;
         }
 
-        if (text.Length > options.MaxTextLength)
+        if (MessageRules.IsTooLong(text, options.MaxTextLength))
         {
             Reply(new ProtocolError(ErrorCodes.TooLong, $"text is limited to {options.MaxTextLength} characters", id, room));
             return;

@@ -3,7 +3,7 @@
 
 import { Connection } from './connection.js';
 import { Room } from './store.js';
-import { MaxFrameBytes, MaxTextLength, errorText, frameBytes, isValidRoom, newMessageId } from './rules.js';
+import { MaxFrameBytes, MaxTextLength, errorText, frameBytes, isValidRoom, newMessageId, textLength } from './rules.js';
 
 const TypingSendEveryMs = 2_000;
 const TypingShownMs = 4_000;
@@ -107,7 +107,7 @@ export class ChatClient {
       return false;
     }
     const id = newMessageId();
-    if (text.length > MaxTextLength || frameBytes({ type: 'send', room: room.name, id, text }) > MaxFrameBytes) {
+    if (textLength(text) > MaxTextLength || frameBytes({ type: 'send', room: room.name, id, text }) > MaxFrameBytes) {
       this.#view.toast(errorText('too_long'));
       return false;
     }

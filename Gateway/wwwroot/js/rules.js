@@ -3,7 +3,7 @@
 // name is refused with HTTP 400 before the upgrade, which a browser reports as a plain
 // drop, so without this check the page would retry a name that can never work.
 
-/** Longest message text the gateway accepts by default, in UTF-16 code units. */
+/** Longest message text the gateway accepts by default, in characters as `textLength` counts them. */
 export const MaxTextLength = 4000;
 
 /** Largest frame the gateway accepts by default; bigger ones close the socket with 1009. */
@@ -36,6 +36,14 @@ export function normalizeName(raw) {
 
 export function isValidRoom(room) {
   return typeof room === 'string' && RoomPattern.test(room);
+}
+
+/**
+ * Length of a message text as the gateway counts it: Unicode code points, so an emoji is one
+ * character although `text.length` (UTF-16 code units) says two.
+ */
+export function textLength(text) {
+  return [...text].length;
 }
 
 /** Size of a frame on the wire, so an oversized one is refused here instead of costing the socket. */

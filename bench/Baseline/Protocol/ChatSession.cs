@@ -127,7 +127,7 @@ internal sealed class ChatSession
             return;
         }
 
-        if (frame.Text.Length > ChatLimits.MaxTextLength && Encoding.UTF8.GetCharCount(frame.Text) > ChatLimits.MaxTextLength)
+        if (frame.Text.Length > ChatLimits.MaxTextLength && CharacterCount(frame.Text) > ChatLimits.MaxTextLength)
         {
             Reply(ServerFrames.Error("too_long", "text is over 4000 characters", id, frame.Room));
             return;
@@ -166,6 +166,22 @@ internal sealed class ChatSession
     /// <summary>A client value to echo in an error: valid UTF-8 of sane length, else nothing.</summary>
     private static ReadOnlySpan<byte> SafeEcho(ReadOnlySpan<byte> value) =>
         value.Length <= 256 && Utf8.IsValid(value) ? value : default;
+
+    /// <summary>
+    /// Characters as the protocol counts them, Unicode scalar values (an emoji is one): in valid UTF-8 each
+    /// has exactly one byte that is not a continuation byte (10xxxxxx). The BCL counts scalar values of UTF-8
+    /// only internally (Utf8Utility), so this is the one loop.
+    /// </summary>
+    private static int CharacterCount(ReadOnlySpan<byte> utf8)
+    {
+        var count = 0;
+        foreach (var b in utf8)
+        {
+            count += (b & 0xC0) != 0x80 ? 1 : 0;
+        }
+
+        return count;
+    }
 
     private static bool IsBlank(ReadOnlySpan<byte> text)
     {

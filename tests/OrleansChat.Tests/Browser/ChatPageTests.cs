@@ -1,3 +1,4 @@
+using OrleansChat.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace OrleansChat.Tests.Browser;
@@ -72,6 +73,24 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.NotNull(scriptSrc);
         Assert.DoesNotContain("'unsafe-inline'", scriptSrc, StringComparison.Ordinal);
         Assert.DoesNotContain("'unsafe-eval'", scriptSrc, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThePageCountsCharactersSo4000EmojiAreSentAnd4001AreRefusedWithoutSending()
+    {
+        var room = NewRoom();
+        var alice = await _pages.OpenAsync(Site, "alice", room);
+        var atLimit = Texts.Repeat(Texts.Emoji, 4000);
+
+        await alice.SendAsync(atLimit);
+        await Expect(alice.StoredMessages).ToHaveCountAsync(1);
+        Assert.Equal(atLimit, await alice.Texts.TextContentAsync());
+
+        await alice.Input.FillAsync(atLimit + Texts.Emoji);
+        await alice.Input.PressAsync("Enter");
+        await Expect(alice.Page.Locator("#toasts")).ToContainTextAsync("too long");
+        await Expect(alice.Input).ToHaveValueAsync(atLimit + Texts.Emoji);
+        await Expect(alice.Messages).ToHaveCountAsync(1);
     }
 
     [Fact]

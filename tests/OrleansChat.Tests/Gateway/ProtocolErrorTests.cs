@@ -1,3 +1,4 @@
+using System.Text;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
@@ -32,6 +33,8 @@ public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
     [InlineData("{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"no id\"}")]
     [InlineData("{\"type\":\"send\",\"room\":\"lobby\",\"id\":\"m-1\"}")]
     [InlineData("{\"type\":\"send\",\"room\":\"lobby\",\"id\":\"\",\"text\":\"empty id\"}")]
+    [InlineData("{\"type\":\"send\",\"room\":\"lobby\",\"id\":\"m-1\",\"text\":\"a lone \\ud83d surrogate\"}")]
+    [InlineData("{\"type\":\"send\",\"room\":\"lobby\",\"id\":\"\\ude00\",\"text\":\"a lone surrogate in the id\"}")]
     public async Task MalformedFramesGetBadRequestAndTheConnectionStaysOpen(string frame)
     {
         await _alice.SendRawAsync(frame);
@@ -82,6 +85,29 @@ public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal("bad_request", blank.Str("code"));
         Assert.Equal("ack", atLimit.Type());
         Assert.Equal(1, atLimit.Num("seq"));
+    }
+
+    [Fact]
+    public async Task TheTextLimitCountsCharactersSo4000EmojiAreStoredAndEchoedExactlyAnd4001AreTooLong()
+    {
+        var room = Rooms.New();
+        await _alice.JoinAsync(room);
+        var atLimit = Texts.Repeat(Texts.Emoji, 4000);
+
+        // Written as a browser's JSON.stringify writes it, emoji unescaped (four UTF-8 bytes each), so the frame
+        // stays under the 16 KiB frame limit; System.Text.Json would escape each as two \uXXXX (twelve bytes).
+        var frame = $$"""{"type":"send","room":"{{room}}","id":"m-1","text":"{{atLimit}}"}""";
+        Assert.InRange(Encoding.UTF8.GetByteCount(frame), 16_000, 16 * 1024);
+        await _alice.SendRawAsync(frame);
+        var ack = await _alice.WaitForAsync(f => f.Type() is "ack" or "error" && f.Str("id") == "m-1");
+        var message = await _alice.WaitForAsync(f => f.IsMessageIn(room));
+        await _alice.SendRawAsync($$"""{"type":"send","room":"{{room}}","id":"m-2","text":"{{atLimit + Texts.Emoji}}"}""");
+        var tooLong = await _alice.WaitForAsync(f => f.Type() is "ack" or "error" && f.Str("id") == "m-2");
+
+        Assert.Equal(("ack", 1L), (ack.Type(), ack.Num("seq")));
+        Assert.Equal(atLimit, message.Str("text"));
+        Assert.Equal("too_long", tooLong.Str("code"));
+        Assert.Equal(atLimit, Assert.Single((await cluster.Client.GetGrain<IChatRoomGrain>(room).GetHistoryAsync(0, 10)).Messages).Text);
     }
 
     [Fact]

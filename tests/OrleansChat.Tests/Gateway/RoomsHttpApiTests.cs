@@ -169,6 +169,8 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     [InlineData("{\"user\":\"hook\",\"id\":\"h-1\"}")]
     [InlineData("{\"user\":\"hook\",\"id\":\"h-1\",\"text\":\" \\n\\t \"}")]
     [InlineData("{\"user\":\"hook\",\"id\":\"h-1\",\"text\":[\"not\",\"a\",\"string\"]}")]
+    [InlineData("{\"user\":\"hook\",\"id\":\"h-1\",\"text\":\"a lone \\ud83d surrogate\"}")]
+    [InlineData("{\"user\":\"hook\",\"id\":\"\\ude00\",\"text\":\"a lone surrogate in the id\"}")]
     public async Task AMalformedBodyIs400WithAProblemBodyAndStoresNothing(string json)
     {
         var room = Rooms.New();
@@ -192,6 +194,40 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
         await AssertProblemAsync(tooLong, HttpStatusCode.BadRequest);
         Assert.Equal(HttpStatusCode.Created, atLimit.StatusCode);
         Assert.Equal(1, (await JsonAsync(atLimit)).Num("seq"));
+    }
+
+    [Fact]
+    public async Task TheTextLimitCountsCharactersSo4000EmojiAreStoredAnd4001Are400()
+    {
+        var room = Rooms.New();
+        var atLimit = Texts.Repeat(Texts.Emoji, 4000);
+
+        // JsonSerializer escapes each emoji as two \uXXXX (twelve bytes): the body still fits the 64 KiB bound.
+        using var stored = await PostAsync(room, new { user = "hook", id = "h-1", text = atLimit });
+        using var tooLong = await PostAsync(room, new { user = "hook", id = "h-2", text = atLimit + Texts.Emoji });
+
+        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        Assert.Equal(1, (await JsonAsync(stored)).Num("seq"));
+        await AssertProblemAsync(tooLong, HttpStatusCode.BadRequest);
+        Assert.Equal(atLimit, Assert.Single((await cluster.Client.GetGrain<IChatRoomGrain>(room).GetHistoryAsync(0, 10)).Messages).Text);
+    }
+
+    [Fact]
+    public async Task ABodyWithBytesThatAreNotUtf8Is400AndStoresNothing()
+    {
+        var room = Rooms.New();
+        // "text":"\xED\xA0\x80" is a surrogate encoded as if it were a character, which UTF-8 does not allow.
+        byte[] body = [.. "{\"user\":\"hook\",\"id\":\"h-1\",\"text\":\""u8, 0xED, 0xA0, 0x80, .. "\"}"u8];
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/rooms/{room}/messages", UriKind.Relative))
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+
+        using var response = await _http.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(0, (await cluster.Client.GetGrain<IChatRoomGrain>(room).GetHistoryAsync(0, 10)).LatestSeq);
     }
 
     [Fact]

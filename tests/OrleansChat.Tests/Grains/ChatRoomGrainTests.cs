@@ -106,6 +106,20 @@ public sealed class ChatRoomGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheTextLimitCountsCharactersSo4000EmojiAreStoredAnd4001AreTooLong()
+    {
+        var room = Room(Rooms.New());
+        var atLimit = Texts.Repeat(Texts.Emoji, 4000);
+
+        var stored = await room.PostAsync(new PostRequest("alice", "m-1", atLimit));
+        var tooLong = await room.PostAsync(new PostRequest("alice", "m-2", Texts.Repeat(Texts.Emoji, 4001)));
+
+        Assert.Equal((PostStatus.Stored, 1L), (stored.Status, stored.Seq));
+        Assert.Equal(PostStatus.TooLong, tooLong.Status);
+        Assert.Equal(atLimit, Assert.Single((await room.GetHistoryAsync(0, 10)).Messages).Text);
+    }
+
+    [Fact]
     public async Task FailedWritePublishesNothingAndKeepsMemoryEqualToStorage()
     {
         var name = Rooms.New();
