@@ -1,33 +1,77 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 
 namespace OrleansChat.Gateway.Transport;
 
 /// <summary>
-/// One accepted WebSocket: a read loop that enforces the frame limits and a single writer loop
-/// fed from a bounded queue. It knows nothing of rooms; complete text frames go to a handler
-/// and frames to send come in through <see cref="TrySend"/>. A slow reader fills only its own
-/// queue and is closed with 1013; it never slows the code that queues for it.
+/// One accepted WebSocket: a read loop that enforces the frame limits, and an outbound queue with
+/// one sender at a time. It knows nothing of rooms; complete text frames go to a handler and frames
+/// to send come in through <see cref="TrySend"/>. A slow reader fills only its own queue and is
+/// closed with 1013; it never slows the code that queues for it.
 /// </summary>
-public sealed partial class WebSocketConnection(WebSocket socket, string id, TransportLimits limits, ILogger logger) : IDisposable
+/// <remarks>
+/// There is no writer task per socket. A <see cref="TrySend"/> that finds the socket idle becomes
+/// its sender and writes on the calling thread, so a fan-out hands each idle socket its frame
+/// without a thread-pool hop. It returns as soon as a send does not complete at once (the peer is
+/// behind); the rest of the queue is then sent from that send's continuation. A send that
+/// completes at once has only copied the frame into Kestrel's output pipe: the socket write happens
+/// on Kestrel's I/O queue, which sends the frames flushed in a row together.
+/// </remarks>
+public sealed partial class WebSocketConnection : IDisposable
 {
     /// <summary>Close code for a peer that does not keep up with its outbound queue.</summary>
     public const WebSocketCloseStatus SlowConsumer = (WebSocketCloseStatus)1013;
 
-    private readonly Channel<ReadOnlyMemory<byte>> _outbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(
-        new BoundedChannelOptions(limits.OutboundQueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
+    private readonly WebSocket socket;
+    private readonly TransportLimits limits;
+    private readonly ILogger logger;
+    private readonly Lock _sync = new();
     private readonly CancellationTokenSource _aborted = new();
-    private int _closeRequested;
+    private readonly CancellationTokenRegistration _abortOnTimeout;
+    private readonly TaskCompletionSource _senderDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Guarded by _sync. The queue is made on first use, so an idle socket holds none.
+    private Queue<ReadOnlyMemory<byte>>? _outbound;
+    private bool _sending;
+    private bool _closeRequested;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
 
-    /// <summary>The id sent to the client in <c>welcome</c>.</summary>
-    public string Id { get; } = id;
+    /// <summary>Wraps an accepted socket; <paramref name="id"/> is sent to the client in <c>welcome</c>.</summary>
+    public WebSocketConnection(WebSocket socket, string id, TransportLimits limits, ILogger logger)
+    {
+        this.socket = socket;
+        this.limits = limits;
+        this.logger = logger;
+        Id = id;
 
-    /// <summary>Frames waiting to be written.</summary>
-    public int QueuedFrames => _outbound.Reader.Count;
+        // A close that overruns its timeout aborts the socket, which fails a pending send or receive.
+        _abortOnTimeout = _aborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
+    }
+
+    private enum Queued
+    {
+        Sent,
+        Queued,
+        Closed,
+        Dropped,
+        Overflow,
+    }
+
+    /// <summary>The id sent to the client in <c>welcome</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>Frames waiting to be written (not counting one being written).</summary>
+    public int QueuedFrames
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _outbound?.Count ?? 0;
+            }
+        }
+    }
 
     /// <summary>Raised when a droppable frame was not queued because the queue was over half full.</summary>
     public event Action? FrameDropped;
@@ -39,52 +83,93 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
     public event Action? FrameSent;
 
     /// <summary>
-    /// Queues a text frame. A droppable frame (typing) is dropped once the queue is half full;
-    /// any frame that does not fit closes the socket with 1013. The bytes may be shared with other sockets.
+    /// Queues a text frame and, if the socket is idle, starts sending on this thread. A droppable
+    /// frame (typing) is dropped once the queue is half full; any frame that does not fit closes the
+    /// socket with 1013. It never waits on the peer and never throws for the socket's sake. The
+    /// bytes may be shared with other sockets.
     /// </summary>
     public bool TrySend(ReadOnlyMemory<byte> frame, bool droppable = false)
     {
-        if (Volatile.Read(ref _closeRequested) != 0)
+        Queued outcome;
+        lock (_sync)
         {
-            return false;
+            var queued = _outbound?.Count ?? 0;
+            if (_closeRequested)
+            {
+                outcome = Queued.Closed;
+            }
+            else if (droppable && queued * 2 >= limits.OutboundQueueLimit)
+            {
+                outcome = Queued.Dropped;
+            }
+            else if (queued >= limits.OutboundQueueLimit)
+            {
+                outcome = Queued.Overflow;
+            }
+            else
+            {
+                (_outbound ??= new Queue<ReadOnlyMemory<byte>>()).Enqueue(frame);
+                outcome = _sending ? Queued.Queued : Queued.Sent;
+                _sending = true;
+            }
         }
 
-        if (droppable && _outbound.Reader.Count * 2 >= limits.OutboundQueueLimit)
+        switch (outcome)
         {
-            FrameDropped?.Invoke();
-            return false;
+            case Queued.Sent:
+                _ = SendQueuedAsync();
+                return true;
+            case Queued.Queued:
+                return true;
+            case Queued.Dropped:
+                FrameDropped?.Invoke();
+                return false;
+            case Queued.Overflow:
+                SlowConsumerClosed?.Invoke();
+                RequestClose(SlowConsumer, "slow consumer");
+                return false;
+            case Queued.Closed:
+            default:
+                return false;
         }
-
-        if (_outbound.Writer.TryWrite(frame))
-        {
-            return true;
-        }
-
-        SlowConsumerClosed?.Invoke();
-        RequestClose(SlowConsumer, "slow consumer");
-        return false;
     }
 
     /// <summary>
-    /// Starts closing: nothing more is queued, the writer sends the close frame after the frame
-    /// it is writing, and the socket is aborted if the peer has not completed the close in time.
+    /// Starts closing: nothing more is queued, the close frame goes out after the frame being
+    /// written (a close for cause drops what is still queued, a normal close sends it first), and the
+    /// socket is aborted if the peer has not completed the close in time.
     /// </summary>
     public void RequestClose(WebSocketCloseStatus status, string description)
     {
-        if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+        bool startSender;
+        lock (_sync)
         {
-            return;
+            if (_closeRequested)
+            {
+                return;
+            }
+
+            _closeRequested = true;
+            (_closeStatus, _closeDescription) = (status, description);
+            if (status != WebSocketCloseStatus.NormalClosure)
+            {
+                _outbound?.Clear();
+            }
+
+            startSender = !_sending;
+            _sending = true;
         }
 
-        (_closeStatus, _closeDescription) = (status, description);
-        _outbound.Writer.TryComplete();
         _aborted.CancelAfter(limits.CloseTimeout);
+        if (startSender)
+        {
+            _ = SendQueuedAsync();
+        }
     }
 
-    /// <summary>Runs the read and write loops until the socket is closed or aborted.</summary>
+    /// <summary>Runs the read loop until the socket is closed or aborted, then completes the close.</summary>
     public async Task RunAsync(Func<ReadOnlyMemory<byte>, Task> onFrame)
     {
-        var writer = Task.Run(WriteLoopAsync);
         try
         {
             await ReadLoopAsync(onFrame);
@@ -97,7 +182,7 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
         finally
         {
             RequestClose(WebSocketCloseStatus.NormalClosure, "");
-            await writer;
+            await _senderDone.Task;
             await AwaitPeerCloseAsync();
             if (socket.State != WebSocketState.Closed)
             {
@@ -107,11 +192,15 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
     }
 
     /// <inheritdoc />
-    public void Dispose() => _aborted.Dispose();
+    public void Dispose()
+    {
+        _abortOnTimeout.Dispose();
+        _aborted.Dispose();
+    }
 
     private async Task ReadLoopAsync(Func<ReadOnlyMemory<byte>, Task> onFrame)
     {
-        while (Volatile.Read(ref _closeRequested) == 0)
+        while (!Volatile.Read(ref _closeRequested))
         {
             // Wait for data without holding a buffer, so an idle socket costs no receive memory.
             var peek = await socket.ReceiveAsync(Memory<byte>.Empty, _aborted.Token);
@@ -141,7 +230,7 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
                     continue;
                 }
 
-                if (Volatile.Read(ref _closeRequested) == 0)
+                if (!Volatile.Read(ref _closeRequested))
                 {
                     await onFrame(buffer.AsMemory(0, length));
                 }
@@ -203,29 +292,40 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// The socket's one sender, started by whoever queued into an idle socket: sends until the queue
+    /// is empty, then either hands the socket back (idle) or, once a close was requested, sends the
+    /// close frame and stays the sender for good, so nothing is sent after it.
+    /// </summary>
+    private async Task SendQueuedAsync()
     {
-        // The per-frame calls take no token: ManagedWebSocket sends a frame on its synchronous path only without
-        // one (SendFrameAsync in dotnet/runtime's ManagedWebSocket.cs goes to an async fallback that registers with a
-        // cancelable token), and a channel reuses its single waiter only without one. A close that overruns its
-        // timeout aborts the socket instead, which fails a pending send; the queue is already completed by then.
-        using var abortOnTimeout = _aborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
         try
         {
-            var reader = _outbound.Reader;
-            while (await reader.WaitToReadAsync())
+            while (true)
             {
-                while (reader.TryRead(out var frame))
+                ReadOnlyMemory<byte> frame;
+                lock (_sync)
                 {
-                    if (_closeStatus != WebSocketCloseStatus.NormalClosure)
+                    if (_outbound is { Count: > 0 } queue)
                     {
-                        // A close for cause drops whatever is still queued.
+                        frame = queue.Dequeue();
+                    }
+                    else if (_closeRequested)
+                    {
                         break;
                     }
-
-                    await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
-                    FrameSent?.Invoke();
+                    else
+                    {
+                        _sending = false;
+                        return;
+                    }
                 }
+
+                // No token: ManagedWebSocket sends a frame on its synchronous path only without one (SendFrameAsync in
+                // dotnet/runtime's ManagedWebSocket.cs falls back to an async path that registers with a cancelable
+                // token). A close that overruns its timeout aborts the socket instead, which fails a pending send.
+                await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
+                FrameSent?.Invoke();
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -233,11 +333,21 @@ public sealed partial class WebSocketConnection(WebSocket socket, string id, Tra
                 await socket.CloseOutputAsync(_closeStatus, _closeDescription, _aborted.Token);
             }
         }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception exception)
         {
+            // Whatever failed the send (the peer went away, the socket was aborted), the socket is done for;
+            // the queuing side never sees it.
             LogWriteEnded(Id, exception.Message);
+            lock (_sync)
+            {
+                _closeRequested = true;
+                _outbound?.Clear();
+            }
+
             socket.Abort();
         }
+
+        _senderDone.TrySetResult();
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: read loop ended: {Reason}")]

@@ -10,7 +10,10 @@ internal sealed class GatedWebSocket : WebSocket
     private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocketState _state = WebSocketState.Open;
 
-    public int Sent { get; private set; }
+    public int Sent => SentTexts.Count;
+
+    /// <summary>The text of every frame sent, in order.</summary>
+    public List<string> SentTexts { get; } = [];
 
     public override WebSocketCloseStatus? CloseStatus => null;
 
@@ -60,6 +63,6 @@ internal sealed class GatedWebSocket : WebSocket
             throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
         }
 
-        Sent++;
+        SentTexts.Add(System.Text.Encoding.UTF8.GetString(buffer));
     }
 }

@@ -76,4 +76,57 @@ public sealed class OutboundQueueTests
         Assert.Equal(WebSocketState.Aborted, socket.State);
         Assert.Equal(0, socket.Sent);
     }
+
+    [Fact]
+    public void AnIdleSocketIsWrittenOnTheThreadThatQueuesTheFrame()
+    {
+        // A peer that keeps up: the send completes at once.
+        var socket = new GatedWebSocket();
+        socket.Open();
+        using var connection = new WebSocketConnection(socket, "c4", new TransportLimits(16 * 1024, 10, TimeSpan.FromSeconds(5)), NullLogger.Instance);
+        var sent = 0;
+        connection.FrameSent += () => sent++;
+
+        // No writer task in between: the frame is on the socket when TrySend returns.
+        Assert.True(connection.TrySend(Frame));
+        Assert.Equal(1, socket.Sent);
+        Assert.Equal(1, sent);
+        Assert.Equal(0, connection.QueuedFrames);
+    }
+
+    [Fact]
+    public async Task FramesQueuedBehindAPendingSendGoOutInOrderOnceThePeerReads()
+    {
+        var socket = new GatedWebSocket();
+        using var connection = new WebSocketConnection(socket, "c5", new TransportLimits(16 * 1024, 10, TimeSpan.FromSeconds(5)), NullLogger.Instance);
+        var running = connection.RunAsync(_ => Task.CompletedTask);
+
+        for (var i = 1; i <= 4; i++)
+        {
+            Assert.True(connection.TrySend(System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{i}}}")));
+        }
+
+        // The first is in flight, blocked on the peer; the queuing side was not held up.
+        Assert.Equal(3, connection.QueuedFrames);
+        socket.Open();
+        connection.RequestClose(WebSocketCloseStatus.NormalClosure, "");
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}"], socket.SentTexts);
+    }
+
+    [Fact]
+    public async Task ASendThatFailsAtOnceNeverThrowsAtTheCallerAndEndsTheConnection()
+    {
+        var socket = new GatedWebSocket();
+        using var connection = new WebSocketConnection(socket, "c6", new TransportLimits(16 * 1024, 10, TimeSpan.FromSeconds(5)), NullLogger.Instance);
+        var running = connection.RunAsync(_ => Task.CompletedTask);
+
+        // The peer is gone: the send fails on the caller's thread, inside the connection.
+        socket.Abort();
+        connection.TrySend(Frame);
+        Assert.False(connection.TrySend(Frame));
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, socket.Sent);
+        Assert.Equal(WebSocketState.Aborted, socket.State);
+    }
 }
