@@ -13,7 +13,7 @@
 # Options: --results DIR (default bench/results), --out FILE (report), --baseline-port N
 # (5090), --system-port N (8080), --silo-metrics URL (the silo's Prometheus endpoint, read by
 # `scaling`; http://localhost:9464/metrics). Everything stays on loopback; the full run takes
-# about 7 minutes (builds included) on 2 cores and never more than 10.
+# about 9 minutes (builds included) on 2 cores and never more than 10.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,7 +56,7 @@ STARTED_PIDS=()
 SECONDS=0
 # The whole comparison must end within 10 minutes: scenarios that would start past this
 # point are skipped, and none may run longer than 150 s.
-BUDGET_SECONDS=560
+BUDGET_SECONDS=580
 # The key the system's gateway is started with (Chat:Gateway:ApiKey) for the HTTP posts of `oneroom`.
 API_KEY="bench-api-key"
 
@@ -132,7 +132,7 @@ run_scenarios() {
     done
     # Only the system has a silo whose work per message can grow with the sockets in a room.
     if [[ $target == system ]]; then
-        bench scaling --sockets 10,1000 --rate 72 --duration 10 --idle 5 --repeat 2 --silo-metrics "$SILO_METRICS" "${common[@]}" \
+        bench scaling --sockets 10,1000 --rate 72 --duration 10 --idle 4 --repeat 2 --silo-metrics "$SILO_METRICS" "${common[@]}" \
             --out "$RESULTS/$target/scaling.json" || log "$target: scaling failed"
     fi
     sleep 2
