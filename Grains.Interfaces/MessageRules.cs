@@ -22,8 +22,8 @@ public static partial class MessageRules
     public static bool IsValidUser(string? user) =>
         user is { Length: > 0 and <= MaxUserLength } && user.Trim().Length == user.Length && UserPattern().IsMatch(user);
 
-    /// <summary>True for 1 to 64 characters.</summary>
-    public static bool IsValidId(string? id) => id is { Length: > 0 and <= MaxIdLength };
+    /// <summary>True for 1 to 64 characters, counted as Unicode scalar values like the text (see <see cref="IsTooLong"/>).</summary>
+    public static bool IsValidId(string? id) => id is { Length: > 0 } && !IsTooLong(id, MaxIdLength);
 
     /// <summary>True when the text is missing, empty or only white space.</summary>
     public static bool IsBlank(string? text) => string.IsNullOrWhiteSpace(text);

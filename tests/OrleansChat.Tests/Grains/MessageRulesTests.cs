@@ -29,4 +29,15 @@ public sealed class MessageRulesTests
         Assert.False(MessageRules.IsTooLong(Texts.Repeat(low + Texts.Emoji, 2000), 4000));
         Assert.True(MessageRules.IsTooLong(Texts.Repeat(Texts.Emoji + low, 2000) + high, 4000));
     }
+
+    [Theory]
+    [InlineData("m", 64, true)]
+    [InlineData("m", 65, false)]
+    [InlineData(Texts.Emoji, 64, true)]
+    [InlineData(Texts.Emoji, 65, false)]
+    [InlineData("m", 0, false)]
+    public void AMessageIdIsOneToSixtyFourCharactersCountedLikeTheText(string unit, int count, bool valid)
+    {
+        Assert.Equal(valid, MessageRules.IsValidId(Texts.Repeat(unit, count)));
+    }
 }
