@@ -353,6 +353,6 @@ public sealed partial class WebSocketConnection : IDisposable
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: read loop ended: {Reason}")]
     private partial void LogReadEnded(string connectionId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: write loop ended: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending ended: {Reason}")]
     private partial void LogWriteEnded(string connectionId, string reason);
 }
