@@ -25,6 +25,10 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     private readonly Dictionary<string, int> _socketsPerUser = new(StringComparer.Ordinal);
     private long _lastSeq = -1;
 
+    // A gap being filled from history, and the highest seq seen live meanwhile (guarded by _lock).
+    private bool _filling;
+    private long _fillTarget = -1;
+
     /// <summary>Serializes subscribe, unsubscribe and resubscribe for this room.</summary>
     public SemaphoreSlim Lifecycle { get; } = new(1, 1);
 
@@ -128,7 +132,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     }
 
     /// <inheritdoc />
-    public async Task OnNextAsync(IList<SequentialItem<RoomEvent>> items)
+    public Task OnNextAsync(IList<SequentialItem<RoomEvent>> items)
     {
         // Consecutive messages are fanned out together; a typing or presence event between them keeps its place.
         List<ChatMessage>? messages = null;
@@ -142,7 +146,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
 
             if (messages is { Count: > 0 })
             {
-                await DeliverMessagesAsync(messages);
+                DeliverMessages(messages);
                 messages.Clear();
             }
 
@@ -151,8 +155,10 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
 
         if (messages is { Count: > 0 })
         {
-            await DeliverMessagesAsync(messages);
+            DeliverMessages(messages);
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Fetches and delivers whatever was stored after the last seq this channel delivered (after a reconnect or a lost event).</summary>
@@ -196,8 +202,14 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         }
     }
 
-    /// <summary>Delivers messages in seq order; whatever is missing before any of them is filled from history first.</summary>
-    private async Task DeliverMessagesAsync(List<ChatMessage> messages)
+    /// <summary>
+    /// Delivers messages in seq order. A run that does not follow the last delivered seq means events
+    /// went missing (the subscription was being set up, or the client was cut off): the grain's history
+    /// is the truth, so the gap is filled from it, in the background. The stream's client delivers to all
+    /// of a gateway's subscriptions one call at a time (<c>InvokableObjectManager.LocalObjectData</c> in
+    /// dotnet/orleans), so awaiting a history read here would hold up every other room on this gateway.
+    /// </summary>
+    private void DeliverMessages(List<ChatMessage> messages)
     {
         var start = 0;
         while (start < messages.Count)
@@ -209,35 +221,81 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
                 end++;
             }
 
-            await FillGapBeforeAsync(messages[start].Seq);
-            Fanout(messages.GetRange(start, end - start));
+            FanoutLive(messages.GetRange(start, end - start));
             start = end;
         }
     }
 
-    private async Task FillGapBeforeAsync(long seq)
+    /// <summary>Delivers a live run unless a gap is open or opens with it; then the fill, reading history up to the run's last seq, delivers it.</summary>
+    private void FanoutLive(List<ChatMessage> run)
     {
-        long last;
+        bool startFill;
         lock (_lock)
         {
-            last = _lastSeq;
+            _fillTarget = Math.Max(_fillTarget, run[^1].Seq);
+            if (_filling)
+            {
+                return;
+            }
+
+            startFill = _lastSeq >= 0 && run[0].Seq > _lastSeq + 1;
+            if (startFill)
+            {
+                LogGap(Room, _lastSeq, run[0].Seq);
+                _filling = true;
+            }
         }
 
-        if (last < 0 || seq <= last + 1)
+        if (startFill)
         {
-            return;
+            _ = FillGapAsync();
         }
+        else
+        {
+            Fanout(run);
+        }
+    }
 
-        // An event went missing (the subscription was being set up, or the client was cut off):
-        // the grain's history is the truth, so fill the gap from it before going on.
-        LogGap(Room, last, seq);
+    /// <summary>
+    /// Reads history after the last delivered seq until the highest seq seen live is delivered; live
+    /// runs that arrive meanwhile only raise that target. If a read fails or makes no progress, the
+    /// gap stays open and the next live event starts another fill.
+    /// </summary>
+    private async Task FillGapAsync()
+    {
         try
         {
-            await FanoutFromHistoryAsync(last, (int)Math.Min(seq - last - 1, int.MaxValue));
+            while (true)
+            {
+                long after, target;
+                lock (_lock)
+                {
+                    (after, target) = (_lastSeq, _fillTarget);
+                    if (after >= target)
+                    {
+                        _filling = false;
+                        return;
+                    }
+                }
+
+                await FanoutFromHistoryAsync(after, (int)Math.Min(target - after, int.MaxValue));
+                lock (_lock)
+                {
+                    if (_lastSeq <= after)
+                    {
+                        _filling = false;
+                        return;
+                    }
+                }
+            }
         }
         catch (Exception exception)
         {
             LogGapFillFailed(exception, Room);
+            lock (_lock)
+            {
+                _filling = false;
+            }
         }
     }
 

@@ -76,7 +76,8 @@ public sealed class RoomChannelTests : IDisposable
     [Fact]
     public async Task AGapInsideABatchIsFilledFromHistoryBeforeTheMessagesAfterIt()
     {
-        var history = new HistoryRoomGrain(Posted(3).Message);
+        // The history has everything published: a message is stored before it is published.
+        var history = new HistoryRoomGrain(Posted(1).Message, Posted(2).Message, Posted(3).Message, Posted(4).Message);
         var channel = NewChannel(history);
         var alice = new RecordingMember("alice");
         channel.BeginJoin(alice);
@@ -85,7 +86,32 @@ public sealed class RoomChannelTests : IDisposable
         await channel.OnNextAsync(Batch(Posted(1), Posted(2), Posted(4)));
 
         Assert.Equal([1L, 2L, 3L, 4L], alice.MessageSeqs);
-        Assert.Equal([(2L, 1)], history.Reads);
+        Assert.Equal([(2L, 2)], history.Reads);
+    }
+
+    [Fact]
+    public async Task AGapBeingFilledHoldsUpNeitherTheStreamNorLaterMessagesOrder()
+    {
+        // The history read hangs until released: a slow silo, say.
+        var history = new HistoryRoomGrain(Posted(1).Message, Posted(2).Message, Posted(3).Message, Posted(4).Message, Posted(5).Message);
+        var release = history.HoldFirstRead();
+        var channel = NewChannel(history);
+        var alice = new RecordingMember("alice");
+        channel.BeginJoin(alice);
+        channel.CompleteJoin(alice, Joined, historySeq: 0);
+        await channel.OnNextAsync(Batch(Posted(1)));
+
+        // Seq 2 went missing. The stream's calls return at once (the client delivers to every room of the
+        // gateway one call at a time, so waiting here would stall them all), and nothing skips ahead.
+        Assert.True(channel.OnNextAsync(Batch(Posted(3))).IsCompletedSuccessfully);
+        Assert.True(channel.OnNextAsync(Batch(Posted(4), Posted(5))).IsCompletedSuccessfully);
+        Assert.Equal([1L], alice.MessageSeqs);
+
+        // Once history answers, the gap and everything seen live meanwhile arrive in order, once each.
+        release();
+        await channel.OnNextAsync(Batch(Posted(6)));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], alice.MessageSeqs);
+        Assert.Equal([(1L, 2), (3L, 2)], history.Reads);
     }
 
     private static IList<SequentialItem<RoomEvent>> Batch(params RoomEvent[] events) =>
@@ -97,12 +123,28 @@ public sealed class RoomChannelTests : IDisposable
     /// <summary>A room grain whose history holds the given messages; records each read.</summary>
     private sealed class HistoryRoomGrain(params ChatMessage[] stored) : UnusedRoomGrain
     {
+        private TaskCompletionSource? _held;
+
         public List<(long Since, int Limit)> Reads { get; } = [];
 
-        public override Task<HistoryPage> GetHistoryAsync(long since, int limit)
+        /// <summary>Makes the next read wait until the returned action is called.</summary>
+        public Action HoldFirstRead()
+        {
+            var held = new TaskCompletionSource();
+            _held = held;
+            return held.SetResult;
+        }
+
+        public override async Task<HistoryPage> GetHistoryAsync(long since, int limit)
         {
             Reads.Add((since, limit));
-            return Task.FromResult(new HistoryPage("epoch", stored[^1].Seq, 1, [.. stored.Where(m => m.Seq > since).Take(limit)]));
+            if (_held is { } held)
+            {
+                _held = null;
+                await held.Task;
+            }
+
+            return new HistoryPage("epoch", stored[^1].Seq, 1, [.. stored.Where(m => m.Seq > since).Take(limit)]);
         }
     }
 
