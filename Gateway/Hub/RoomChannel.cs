@@ -28,6 +28,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     // A gap being filled from history, and the highest seq seen live meanwhile (guarded by _lock).
     private bool _filling;
     private long _fillTarget = -1;
+    private Task _fill = Task.CompletedTask;
 
     /// <summary>Serializes subscribe, unsubscribe and resubscribe for this room.</summary>
     public SemaphoreSlim Lifecycle { get; } = new(1, 1);
@@ -161,19 +162,30 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         return Task.CompletedTask;
     }
 
-    /// <summary>Fetches and delivers whatever was stored after the last seq this channel delivered (after a reconnect or a lost event).</summary>
-    public async Task CatchUpAsync()
+    /// <summary>
+    /// Fetches and delivers whatever was stored after the last seq this channel delivered (after a
+    /// reconnect), through the same fill as a gap, so live events arriving meanwhile keep their order.
+    /// </summary>
+    public Task CatchUpAsync()
     {
-        long from;
         lock (_lock)
         {
-            from = _lastSeq;
+            if (_lastSeq < 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            // At least one read; each read then raises the target to the room's newest seq.
+            _fillTarget = Math.Max(_fillTarget, _lastSeq + 1);
+            if (_filling)
+            {
+                return _fill;
+            }
+
+            _filling = true;
         }
 
-        if (from >= 0)
-        {
-            await FanoutFromHistoryAsync(from, int.MaxValue);
-        }
+        return StartFill();
     }
 
     /// <inheritdoc />
@@ -248,7 +260,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
 
         if (startFill)
         {
-            _ = FillGapAsync();
+            _ = StartFill();
         }
         else
         {
@@ -256,10 +268,23 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         }
     }
 
+    private Task StartFill()
+    {
+        var fill = FillGapAsync();
+        lock (_lock)
+        {
+            // A fill that already finished leaves a completed task: nobody waits on it.
+            _fill = fill;
+        }
+
+        return fill;
+    }
+
     /// <summary>
-    /// Reads history after the last delivered seq until the highest seq seen live is delivered; live
-    /// runs that arrive meanwhile only raise that target. If a read fails or makes no progress, the
-    /// gap stays open and the next live event starts another fill.
+    /// Reads history after the last delivered seq until the target is delivered: the highest seq seen
+    /// live, raised after each read to the room's newest stored seq. Live runs that arrive meanwhile
+    /// only raise the target. If a read fails or makes no progress, the gap stays open for the next
+    /// live event to fill.
     /// </summary>
     private async Task FillGapAsync()
     {
@@ -278,9 +303,11 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
                     }
                 }
 
-                await FanoutFromHistoryAsync(after, (int)Math.Min(target - after, int.MaxValue));
+                var page = await grain.GetHistoryAsync(after, (int)Math.Min(target - after, int.MaxValue));
+                Fanout(page.Messages);
                 lock (_lock)
                 {
+                    _fillTarget = Math.Max(_fillTarget, page.LatestSeq);
                     if (_lastSeq <= after)
                     {
                         _filling = false;
@@ -297,12 +324,6 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
                 _filling = false;
             }
         }
-    }
-
-    private async Task FanoutFromHistoryAsync(long after, int limit)
-    {
-        var page = await grain.GetHistoryAsync(after, limit);
-        Fanout(page.Messages);
     }
 
     /// <summary>Queues messages (in seq order) to every member, each member's share back to back; seqs already delivered are skipped.</summary>

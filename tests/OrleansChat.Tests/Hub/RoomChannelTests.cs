@@ -93,13 +93,9 @@ public sealed class RoomChannelTests : IDisposable
     public async Task AGapBeingFilledHoldsUpNeitherTheStreamNorLaterMessagesOrder()
     {
         // The history read hangs until released: a slow silo, say.
-        var history = new HistoryRoomGrain(Posted(1).Message, Posted(2).Message, Posted(3).Message, Posted(4).Message, Posted(5).Message);
+        var history = new HistoryRoomGrain([.. Enumerable.Range(1, 5).Select(seq => Posted(seq).Message)]);
+        var (channel, alice) = await AliceHasSeqOneAsync(history);
         var release = history.HoldFirstRead();
-        var channel = NewChannel(history);
-        var alice = new RecordingMember("alice");
-        channel.BeginJoin(alice);
-        channel.CompleteJoin(alice, Joined, historySeq: 0);
-        await channel.OnNextAsync(Batch(Posted(1)));
 
         // Seq 2 went missing. The stream's calls return at once (the client delivers to every room of the
         // gateway one call at a time, so waiting here would stall them all), and nothing skips ahead.
@@ -112,6 +108,36 @@ public sealed class RoomChannelTests : IDisposable
         await channel.OnNextAsync(Batch(Posted(6)));
         Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], alice.MessageSeqs);
         Assert.Equal([(1L, 2), (3L, 2)], history.Reads);
+    }
+
+    [Fact]
+    public async Task ACatchUpAfterAReconnectDeliversWhatWasStoredMeanwhileBeforeALiveEventThatOvertakesIt()
+    {
+        // Seqs 2 and 3 were stored while the gateway was cut off; 4 arrives live while the catch-up reads history.
+        var history = new HistoryRoomGrain([.. Enumerable.Range(1, 4).Select(seq => Posted(seq).Message)]);
+        var (channel, alice) = await AliceHasSeqOneAsync(history);
+        var release = history.HoldFirstRead();
+
+        var catchUp = channel.CatchUpAsync();
+        Assert.True(channel.OnNextAsync(Batch(Posted(4))).IsCompletedSuccessfully);
+        Assert.False(catchUp.IsCompleted);
+        Assert.Equal([1L], alice.MessageSeqs);
+
+        release();
+        await catchUp.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1L, 2L, 3L, 4L], alice.MessageSeqs);
+        Assert.Equal([(1L, 1), (2L, 2)], history.Reads);
+    }
+
+    /// <summary>A channel over <paramref name="history"/> whose one member, alice, has received seq 1 live.</summary>
+    private async Task<(RoomChannel Channel, RecordingMember Alice)> AliceHasSeqOneAsync(HistoryRoomGrain history)
+    {
+        var channel = NewChannel(history);
+        var alice = new RecordingMember("alice");
+        channel.BeginJoin(alice);
+        channel.CompleteJoin(alice, Joined, historySeq: 0);
+        await channel.OnNextAsync(Batch(Posted(1)));
+        return (channel, alice);
     }
 
     private static IList<SequentialItem<RoomEvent>> Batch(params RoomEvent[] events) =>
