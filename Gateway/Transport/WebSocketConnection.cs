@@ -51,7 +51,7 @@ public sealed partial class WebSocketConnection : IDisposable
 
     private enum Queued
     {
-        Sent,
+        StartSending,
         Queued,
         Closed,
         Dropped,
@@ -109,14 +109,14 @@ public sealed partial class WebSocketConnection : IDisposable
             else
             {
                 (_outbound ??= new Queue<ReadOnlyMemory<byte>>()).Enqueue(frame);
-                outcome = _sending ? Queued.Queued : Queued.Sent;
+                outcome = _sending ? Queued.Queued : Queued.StartSending;
                 _sending = true;
             }
         }
 
         switch (outcome)
         {
-            case Queued.Sent:
+            case Queued.StartSending:
                 _ = SendQueuedAsync();
                 return true;
             case Queued.Queued:

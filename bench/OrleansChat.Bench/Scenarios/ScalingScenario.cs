@@ -54,11 +54,11 @@ internal static class ScalingScenario
         // shared machine lands on one run of one size, not on a whole size; medians are compared.
         var perMessage = sockets.ToDictionary(count => count, _ => new List<double>());
         var counted = sockets.ToDictionary(count => count, _ => (Events: 0.0, Deliveries: 0.0));
-        var run = 0;
         for (var round = 0; round < repeat; round++)
         {
-            for (var step = 0; step < sockets.Count; step++, run++)
+            for (var step = 0; step < sockets.Count; step++)
             {
+                var run = round * sockets.Count + step;
                 var total = sockets[step];
                 var at = repeat == 1
                     ? string.Create(CultureInfo.InvariantCulture, $" @ {total} sockets")
