@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
 
@@ -35,7 +36,7 @@ public sealed partial class ChatRoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var storage = services.GetRequiredKeyedService<IGrainStorage>(_options.StorageName);
-        _store = new RoomStore(storage, this.GetGrainId(), _options.ChunkSize, _options.HistoryWindow);
+        _store = new RoomStore(storage, services.GetRequiredService<Serializer<ChatMessage>>(), this.GetGrainId(), _options.ChunkSize, _options.HistoryWindow);
         _history = new RoomHistory(_options.HistoryWindow);
         foreach (var message in await _store.LoadAsync())
         {

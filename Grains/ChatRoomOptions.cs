@@ -15,7 +15,7 @@ public sealed class ChatRoomOptions
     /// </summary>
     public int ChunkSize { get; set; } = 64;
 
-    /// <summary>The longest message text, in UTF-16 characters. Default 4,000.</summary>
+    /// <summary>The longest message text, in characters (Unicode scalar values). Default 4,000.</summary>
     public int MaxTextLength { get; set; } = 4000;
 
     /// <summary>

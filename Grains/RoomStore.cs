@@ -1,3 +1,4 @@
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace OrleansChat.Grains;
@@ -6,15 +7,17 @@ namespace OrleansChat.Grains;
 /// A room's history in grain storage as a head record plus fixed-size chunks, written by the
 /// room grain itself through the named <see cref="IGrainStorage"/>. A write stores a batch of
 /// consecutive messages into one chunk (at most <c>chunkSize</c> messages are rewritten), never
-/// the whole window; chunks that fall out of the window are cleared.
+/// the whole window; chunks that fall out of the window are cleared. The current chunk's messages
+/// stay encoded between writes (<see cref="ChunkBuffer"/>), so a write encodes only its own batch.
 /// </summary>
-internal sealed class RoomStore(IGrainStorage storage, GrainId grainId, int chunkSize, int window)
+internal sealed class RoomStore(IGrainStorage storage, Serializer<ChatMessage> serializer, GrainId grainId, int chunkSize, int window)
 {
     private const string HeadName = "room-head";
     private readonly GrainState<RoomHead> _head = new(new RoomHead());
 
     // The etag of every chunk this store knows to exist, so that clearing one needs no read first.
     private readonly Dictionary<long, string?> _chunkETags = [];
+    private readonly ChunkBuffer _buffer = new(serializer);
     private GrainState<RoomChunk> _chunk = new(new RoomChunk());
     private long _chunkIndex = -1;
     private long _oldestKnownChunk;
@@ -25,8 +28,6 @@ internal sealed class RoomStore(IGrainStorage storage, GrainId grainId, int chun
 
     // A storage provider may leave State null for a record that does not exist.
     private RoomHead Head => _head.State ??= new RoomHead();
-
-    private RoomChunk Chunk => _chunk.State ??= new RoomChunk();
 
     /// <summary>Reads the head and every chunk that can hold a message of the window, oldest first.</summary>
     public async Task<List<ChatMessage>> LoadAsync()
@@ -52,9 +53,11 @@ internal sealed class RoomStore(IGrainStorage storage, GrainId grainId, int chun
                 continue;
             }
 
-            loaded.AddRange((chunk.State ?? new RoomChunk()).Messages);
+            var stored = chunk.State ?? new RoomChunk();
+            _buffer.Decode(stored, loaded);
             _chunkETags[index] = chunk.ETag;
             (_chunk, _chunkIndex) = (chunk, index);
+            _buffer.Reset(stored);
         }
 
         return loaded;
@@ -99,16 +102,25 @@ internal sealed class RoomStore(IGrainStorage storage, GrainId grainId, int chun
         {
             await AdvanceHeadAsync(index);
             (_chunk, _chunkIndex) = (new GrainState<RoomChunk>(new RoomChunk()), index);
+            _buffer.Reset(null);
         }
 
-        Chunk.Messages.AddRange(messages);
+        var (length, count) = (_buffer.Length, _buffer.Count);
+        var previous = _chunk.State;
+        foreach (var message in messages)
+        {
+            _buffer.Append(message);
+        }
+
+        _chunk.State = _buffer.ToRecord();
         try
         {
             await storage.WriteStateAsync(ChunkName(index), grainId, _chunk);
         }
         catch
         {
-            Chunk.Messages.RemoveRange(Chunk.Messages.Count - messages.Count, messages.Count);
+            _buffer.Truncate(length, count);
+            _chunk.State = previous;
             throw;
         }
 

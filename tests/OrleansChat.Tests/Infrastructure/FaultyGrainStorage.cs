@@ -58,7 +58,7 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
 
         if (grainState.State is global::OrleansChat.Grains.RoomChunk chunk)
         {
-            WriteSizes.GetOrAdd(room, _ => new()).Enqueue(chunk.Messages.Count);
+            WriteSizes.GetOrAdd(room, _ => new()).Enqueue(chunk.Count);
         }
 
         await inner.WriteStateAsync(stateName, grainId, grainState);
