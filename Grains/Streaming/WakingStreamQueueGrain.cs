@@ -50,7 +50,10 @@ public sealed class WakingStreamQueueGrain(TimeProvider time) : Grain, IMemorySt
     {
         if (_events.Count == 0)
         {
-            _arrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Continuations run synchronously: the enqueue that completes this resumes the waiting
+            // dequeue in its own turn on the grain's scheduler, so the agent gets its answer without
+            // two thread-pool hops (WaitAsync's promise, then the grain's scheduler) in between.
+            _arrived ??= new TaskCompletionSource();
             // An idle queue times out every LongPoll: awaiting without throwing keeps that from costing
             // an exception each time. Either way (nothing arrived, or the agent is stopping) the answer
             // is whatever the queue holds, possibly nothing; the continuation stays on the grain's scheduler.
