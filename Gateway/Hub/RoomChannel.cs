@@ -25,10 +25,10 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     private readonly Dictionary<string, int> _socketsPerUser = new(StringComparer.Ordinal);
     private long _lastSeq = -1;
 
-    // A gap being filled from history, and the highest seq seen live meanwhile (guarded by _lock).
-    private bool _filling;
+    // A gap being filled from history (set while a fill runs, completed when it ends), and the
+    // highest seq seen live meanwhile; both guarded by _lock.
+    private TaskCompletionSource? _fill;
     private long _fillTarget = -1;
-    private Task _fill = Task.CompletedTask;
 
     /// <summary>Serializes subscribe, unsubscribe and resubscribe for this room.</summary>
     public SemaphoreSlim Lifecycle { get; } = new(1, 1);
@@ -168,6 +168,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
     /// </summary>
     public Task CatchUpAsync()
     {
+        Task fill;
         lock (_lock)
         {
             if (_lastSeq < 0)
@@ -177,15 +178,16 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
 
             // At least one read; each read then raises the target to the room's newest seq.
             _fillTarget = Math.Max(_fillTarget, _lastSeq + 1);
-            if (_filling)
+            if (_fill is not null)
             {
-                return _fill;
+                return _fill.Task;
             }
 
-            _filling = true;
+            fill = BeginFill();
         }
 
-        return StartFill();
+        _ = FillGapAsync();
+        return fill;
     }
 
     /// <inheritdoc />
@@ -245,7 +247,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         lock (_lock)
         {
             _fillTarget = Math.Max(_fillTarget, run[^1].Seq);
-            if (_filling)
+            if (_fill is not null)
             {
                 return;
             }
@@ -254,13 +256,13 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
             if (startFill)
             {
                 LogGap(Room, _lastSeq, run[0].Seq);
-                _filling = true;
+                BeginFill();
             }
         }
 
         if (startFill)
         {
-            _ = StartFill();
+            _ = FillGapAsync();
         }
         else
         {
@@ -268,16 +270,18 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         }
     }
 
-    private Task StartFill()
+    // Under _lock: marks a fill as running, with the task that completes when it ends.
+    private Task BeginFill()
     {
-        var fill = FillGapAsync();
-        lock (_lock)
-        {
-            // A fill that already finished leaves a completed task: nobody waits on it.
-            _fill = fill;
-        }
+        _fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _fill.Task;
+    }
 
-        return fill;
+    // Under _lock: the fill has ended; whoever waits on it goes on.
+    private void EndFill()
+    {
+        _fill?.TrySetResult();
+        _fill = null;
     }
 
     /// <summary>
@@ -298,7 +302,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
                     (after, target) = (_lastSeq, _fillTarget);
                     if (after >= target)
                     {
-                        _filling = false;
+                        EndFill();
                         return;
                     }
                 }
@@ -310,7 +314,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
                     _fillTarget = Math.Max(_fillTarget, page.LatestSeq);
                     if (_lastSeq <= after)
                     {
-                        _filling = false;
+                        EndFill();
                         return;
                     }
                 }
@@ -321,7 +325,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
             LogGapFillFailed(exception, Room);
             lock (_lock)
             {
-                _filling = false;
+                EndFill();
             }
         }
     }

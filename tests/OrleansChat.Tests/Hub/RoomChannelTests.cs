@@ -129,6 +129,26 @@ public sealed class RoomChannelTests : IDisposable
         Assert.Equal([(1L, 1), (2L, 2)], history.Reads);
     }
 
+    [Fact]
+    public async Task ACatchUpAskedForAsAnotherStartsWaitsForThatFillToEnd()
+    {
+        // Seqs 2 and 3 were stored while the gateway was cut off. A second catch-up (the cluster came
+        // back again) is asked for just as the first one's history read goes out.
+        var history = new HistoryRoomGrain([.. Enumerable.Range(1, 3).Select(seq => Posted(seq).Message)]);
+        var (channel, alice) = await AliceHasSeqOneAsync(history);
+        var release = history.HoldFirstRead();
+        Task? second = null;
+        history.OnRead = () => second ??= channel.CatchUpAsync();
+
+        var first = channel.CatchUpAsync();
+
+        Assert.NotNull(second);
+        Assert.False(second.IsCompleted);
+        release();
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1L, 2L, 3L], alice.MessageSeqs);
+    }
+
     /// <summary>A channel over <paramref name="history"/> whose one member, alice, has received seq 1 live.</summary>
     private async Task<(RoomChannel Channel, RecordingMember Alice)> AliceHasSeqOneAsync(HistoryRoomGrain history)
     {
@@ -153,6 +173,9 @@ public sealed class RoomChannelTests : IDisposable
 
         public List<(long Since, int Limit)> Reads { get; } = [];
 
+        /// <summary>Runs as each read starts, before it answers.</summary>
+        public Action? OnRead { get; set; }
+
         /// <summary>Makes the next read wait until the returned action is called.</summary>
         public Action HoldFirstRead()
         {
@@ -164,6 +187,7 @@ public sealed class RoomChannelTests : IDisposable
         public override async Task<HistoryPage> GetHistoryAsync(long since, int limit)
         {
             Reads.Add((since, limit));
+            OnRead?.Invoke();
             if (_held is { } held)
             {
                 _held = null;
