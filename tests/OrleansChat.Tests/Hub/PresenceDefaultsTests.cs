@@ -6,16 +6,16 @@ namespace OrleansChat.Tests.Hub;
 public sealed class PresenceDefaultsTests
 {
     [Fact]
-    public void GatewaysRenewEveryTenSecondsAndALeaseOutlastsFourRenewals()
+    public void ALiveGatewaysNamesSurviveALostRenewalWithTheDefaults()
     {
-        // One renewal call per room each period is the gateway's main idle cost, so the period is
-        // 10 s; the lease keeps four periods so that late or lost renewals do not drop live names,
-        // and a dead gateway's names leave at most lease + check period (45 s) after its last renewal.
+        // The gateway's renewal period and the room's lease are set in two processes. A lease must
+        // outlast a lost renewal plus the next one arriving late by a period, or a room drops live names
+        // and announces them as having left. (A dead gateway's names leaving is tested end to end in
+        // PresenceAndTypingTests with short leases.)
         var renew = new ChatGatewayOptions().PresenceRenewPeriod;
         var rooms = new ChatRoomOptions();
 
-        Assert.Equal(TimeSpan.FromSeconds(10), renew);
-        Assert.Equal(renew * 4, rooms.PresenceLease);
-        Assert.Equal(TimeSpan.FromSeconds(45), rooms.PresenceLease + rooms.PresenceCheckPeriod);
+        Assert.True(rooms.PresenceLease > renew * 3, $"lease {rooms.PresenceLease} against renewals every {renew}");
+        Assert.True(rooms.PresenceCheckPeriod < rooms.PresenceLease, $"leases are checked every {rooms.PresenceCheckPeriod}");
     }
 }
