@@ -260,5 +260,5 @@ fi
 note_load "at the end"
 log "report"
 (cd "$ROOT" && dotnet "$BENCH_DLL" report --results "$RESULTS" --out "$REPORT" --plot "$PLOT" \
-    --machine "$RESULTS/machine.txt" --commands "$RESULTS/commands.txt")
+    --machine "$RESULTS/machine.txt" --commands "$RESULTS/commands.txt" --targets "$ROOT/bench/targets.md")
 log "done in ${SECONDS} s: $REPORT"

@@ -35,6 +35,14 @@ internal static class MarkdownReport
             Line(md, $"| {row.Scenario} | {row.Metric} ({row.Unit}) | {system} | {baseline} | {ratio} | {row.Better} |");
         }
 
+        if (input.Targets is { } targets)
+        {
+            // Hand-written: the project's targets and what bounds the figures that miss them, with
+            // the measurements behind each (bench/targets.md); the figures of this run are above.
+            Line(md);
+            md.Append(targets.Trim()).Append('\n');
+        }
+
         WriteSweep(md, input);
         WriteScenarios(md, input);
         if (input.Machine is { } machine)
@@ -158,5 +166,6 @@ internal static class MarkdownReport
         IReadOnlyList<ComparisonRow> Rows,
         string? PlotPath,
         string? Machine,
-        string? Commands);
+        string? Commands,
+        string? Targets);
 }

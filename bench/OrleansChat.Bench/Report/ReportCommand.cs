@@ -17,6 +17,7 @@ internal static class ReportCommand
         var plot = args.GetString("plot", Path.Combine(Path.GetDirectoryName(output) ?? ".", "performance-latency.png"));
         var machine = args.GetString("machine");
         var commands = args.GetString("commands");
+        var targets = args.GetString("targets");
         args.ThrowIfUnused();
 
         var system = await LoadAsync(Path.Combine(directory, "system"));
@@ -36,7 +37,8 @@ internal static class ReportCommand
             comparison,
             plotWritten ? Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFullPath(plot)) : null,
             machine is not null && File.Exists(machine) ? await File.ReadAllTextAsync(machine) : null,
-            commands is not null && File.Exists(commands) ? await File.ReadAllTextAsync(commands) : null));
+            commands is not null && File.Exists(commands) ? await File.ReadAllTextAsync(commands) : null,
+            targets is not null && File.Exists(targets) ? await File.ReadAllTextAsync(targets) : null));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         await File.WriteAllTextAsync(output, markdown);
         AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(output)}{(plotWritten ? " and " + Markup.Escape(plot) : string.Empty)}[/]");
