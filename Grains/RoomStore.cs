@@ -53,13 +53,13 @@ internal sealed class RoomStore(IGrainStorage storage, Serializer<ChatMessage> s
                 continue;
             }
 
-            var stored = chunk.State ?? new RoomChunk();
-            _buffer.Decode(stored, loaded);
+            _buffer.Decode(chunk.State ?? new RoomChunk(), loaded);
             _chunkETags[index] = chunk.ETag;
             (_chunk, _chunkIndex) = (chunk, index);
-            _buffer.Reset(stored);
         }
 
+        // Appends go on after the newest chunk's messages.
+        _buffer.Reset(_chunk.State);
         return loaded;
     }
 
