@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace OrleansChat.Bench.Cli;
 
-/// <summary>Dispatches the command line to a scenario, <c>wait</c> or <c>report</c>.</summary>
+/// <summary>Dispatches the command line to a scenario, <c>wait</c>, <c>report</c> or <c>gc-trace</c>.</summary>
 internal static class BenchCommand
 {
     private const string Usage = """
@@ -49,7 +49,10 @@ internal static class BenchCommand
         Commands:
           wait --url http://127.0.0.1:PORT/health/ready [--timeout 60]
           report --results DIR --out docs/performance.md --plot docs/performance-latency.png
-                 [--machine FILE] [--commands FILE]
+                 [--machine FILE] [--commands FILE] [--targets FILE]
+          gc-trace --trace FILE.nettrace[,FILE...] [--longest 5]
+                 GC pauses per generation, the mark phase of the longest ones and allocated types, from
+                 dotnet-trace collect -p PID --providers Microsoft-Windows-DotNETRuntime:0x1:5
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -62,6 +65,7 @@ internal static class BenchCommand
                 "help" or "-h" or "--help" => PrintUsage(),
                 "wait" => await WaitCommand.RunAsync(parsed),
                 "report" => await ReportCommand.RunAsync(parsed),
+                "gc-trace" => GcTraceCommand.Run(parsed),
                 "latency" => await RunScenarioAsync(parsed, LatencyScenario.RunAsync),
                 "sweep" => await RunScenarioAsync(parsed, SweepScenario.RunAsync),
                 "fanout" => await RunScenarioAsync(parsed, FanoutScenario.RunAsync),

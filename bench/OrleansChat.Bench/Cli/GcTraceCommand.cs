@@ -1,0 +1,82 @@
+using System.Globalization;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Analysis;
+using Microsoft.Diagnostics.Tracing.Analysis.GC;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+using Spectre.Console;
+
+namespace OrleansChat.Bench.Cli;
+
+/// <summary>
+/// <c>gc-trace</c>: summarizes the garbage collections in a <c>dotnet-trace</c> file taken with the
+/// runtime's GC keyword (<c>--providers Microsoft-Windows-DotNETRuntime:0x1:5</c>): pauses per
+/// generation, where the longest pauses spent their mark phase (at verbose level), and, from the
+/// allocation-tick samples, which types were allocated.
+/// </summary>
+internal static class GcTraceCommand
+{
+    public static int Run(BenchArgs args)
+    {
+        var files = (args.GetString("trace") ?? throw new ArgumentException("gc-trace needs --trace FILE.nettrace[,FILE...]."))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var longest = args.GetInt("longest", 5);
+        args.ThrowIfUnused();
+
+        foreach (var file in files)
+        {
+            Summarize(file, longest);
+        }
+
+        return 0;
+    }
+
+    private static void Summarize(string file, int longest)
+    {
+        using var source = new EventPipeEventSource(file);
+        var allocated = new Dictionary<string, long>();
+        source.Clr.GCAllocationTick += e => allocated[e.TypeName ?? "?"] = allocated.GetValueOrDefault(e.TypeName ?? "?") + e.AllocationAmount64;
+        source.NeedLoadedDotNetRuntimes();
+        source.Process();
+        var seconds = (source.SessionEndTime - source.SessionStartTime).TotalSeconds;
+        var gcs = source.Processes().Select(p => p.LoadedDotNetRuntime()).OfType<TraceLoadedDotNetRuntime>().SelectMany(r => r.GC.GCs).ToList();
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(file)}[/]: {gcs.Count} GCs in {seconds:0.0} s, paused {gcs.Sum(g => g.PauseDurationMSec):0} ms in all");
+
+        var byKind = new Table().AddColumns("gen", "kind", "count", "pause p50 ms", "max ms", "total ms", "promoted MB, mean");
+        foreach (var kind in gcs.GroupBy(g => (g.Generation, g.Type)).OrderBy(k => k.Key.Generation))
+        {
+            var pauses = kind.Select(g => g.PauseDurationMSec).Order().ToArray();
+            byKind.AddRow(Cells(kind.Key.Generation, kind.Key.Type, pauses.Length, pauses[pauses.Length / 2], pauses[^1], pauses.Sum(), kind.Average(g => g.PromotedMB)));
+        }
+
+        AnsiConsole.Write(byKind);
+        // Mark time by where the roots came from; "older" is the card table: references from older
+        // generations into the one being collected, written since the last GC.
+        (MarkRootType Root, string Name)[] roots = [(MarkRootType.MarkStack, "stacks"), (MarkRootType.MarkHandles, "handles"), (MarkRootType.MarkOlder, "older"), (MarkRootType.MarkFQ, "finalizer")];
+        var marks = new Table().AddColumns(["GC", "gen", "pause ms", .. roots.Select(r => $"{r.Name} ms")]);
+        foreach (var gc in gcs.OrderByDescending(g => g.PauseDurationMSec).Take(longest))
+        {
+            var times = gc.PerHeapMarkTimes?.Values.FirstOrDefault()?.MarkTimes;
+            marks.AddRow(Cells([gc.Number, gc.Generation, gc.PauseDurationMSec, .. roots.Select(r => times is null ? double.NaN : Math.Max(0, times[(int)r.Root]))]));
+        }
+
+        AnsiConsole.Write(marks);
+        var total = allocated.Values.Sum();
+        if (total > 0)
+        {
+            AnsiConsole.MarkupLine($"allocation samples: {total / 1e6:0} MB ({total / 1e6 / seconds:0.0} MB/s)");
+            var types = new Table().AddColumns("type", "share");
+            foreach (var (type, bytes) in allocated.OrderByDescending(t => t.Value).Take(12))
+            {
+                types.AddRow(Markup.Escape(type), (100.0 * bytes / total).ToString("0.0' %'", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(types);
+        }
+    }
+
+    private static string[] Cells(params object[] values) => values.Select(v => Markup.Escape(v switch
+    {
+        double d => d.ToString("0.00", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
+    })).ToArray();
+}
