@@ -45,8 +45,16 @@ internal sealed class ChunkBuffer(Serializer<ChatMessage> serializer)
         Count++;
     }
 
-    /// <summary>Forgets what was appended after the chunk had <paramref name="length"/> bytes and <paramref name="count"/> messages.</summary>
-    public void Truncate(int length, int count) => (Length, Count) = (length, count);
+    /// <summary>
+    /// Forgets what was appended after the chunk had <paramref name="length"/> bytes and
+    /// <paramref name="count"/> messages. A write that failed may still have been stored (a
+    /// timeout after the store), so its bytes are left as they are and appends go on in a copy.
+    /// </summary>
+    public void Truncate(int length, int count)
+    {
+        _bytes = _bytes.AsSpan(0, length).ToArray();
+        (Length, Count) = (length, count);
+    }
 
     /// <summary>The record to store: a view of the messages encoded so far.</summary>
     public RoomChunk ToRecord() => new() { Count = Count, Data = _bytes.AsMemory(0, Length) };
@@ -54,29 +62,48 @@ internal sealed class ChunkBuffer(Serializer<ChatMessage> serializer)
     /// <summary>Decodes a stored chunk's messages, oldest first, into <paramref name="into"/>.</summary>
     public void Decode(RoomChunk chunk, List<ChatMessage> into)
     {
-        var span = chunk.Data.Span;
         var offset = 0;
         for (var i = 0; i < chunk.Count; i++)
         {
-            if (span.Length - offset < LengthPrefix)
-            {
-                throw new InvalidDataException($"a stored chunk ends after {i} of its {chunk.Count} messages");
-            }
-
-            var length = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
-            if (length < 0 || length > span.Length - offset - LengthPrefix)
-            {
-                throw new InvalidDataException($"message {i} of a stored chunk runs past its end");
-            }
-
+            var length = NextLength(chunk.Data.Span, offset, i)
+                ?? throw new InvalidDataException($"a stored chunk ends after {i} of its {chunk.Count} messages");
             into.Add(serializer.Deserialize(chunk.Data.Slice(offset + LengthPrefix, length))
                 ?? throw new InvalidDataException($"message {i} of a stored chunk is empty"));
             offset += LengthPrefix + length;
         }
 
-        if (offset != span.Length)
+        if (offset != chunk.Data.Length)
         {
-            throw new InvalidDataException($"a stored chunk has {span.Length - offset} bytes after its {chunk.Count} messages");
+            throw new InvalidDataException($"a stored chunk has {chunk.Data.Length - offset} bytes after its {chunk.Count} messages");
         }
+    }
+
+    /// <summary>How many messages a stored chunk's bytes hold; throws if they do not end with a whole message.</summary>
+    public static int CountMessages(ReadOnlySpan<byte> data)
+    {
+        var (offset, count) = (0, 0);
+        while (offset < data.Length)
+        {
+            var length = NextLength(data, offset, count)
+                ?? throw new InvalidDataException($"a stored chunk ends inside the length of message {count}");
+            offset += LengthPrefix + length;
+            count++;
+        }
+
+        return count;
+    }
+
+    // The length of the message whose prefix starts at offset; null when no prefix fits there.
+    private static int? NextLength(ReadOnlySpan<byte> data, int offset, int index)
+    {
+        if (data.Length - offset < LengthPrefix)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(data[offset..]);
+        return length < 0 || length > data.Length - offset - LengthPrefix
+            ? throw new InvalidDataException($"message {index} of a stored chunk runs past its end")
+            : length;
     }
 }

@@ -3,8 +3,8 @@ namespace OrleansChat.Grains;
 /// <summary>
 /// One storage record of consecutive messages: chunk k holds seqs k*size+1 to (k+1)*size. The
 /// messages are kept already encoded, back to back, each behind its length, so that rewriting the
-/// chunk for a post copies bytes instead of serializing every message of the chunk again (see
-/// <see cref="ChunkBuffer"/>).
+/// chunk for a post encodes only the post's messages (see <see cref="ChunkBuffer"/>), and storing
+/// it hands over those bytes as they are (see <see cref="ChatStorageSerializer"/>).
 /// </summary>
 [GenerateSerializer, Alias("chat.room-chunk")]
 public sealed class RoomChunk

@@ -84,4 +84,39 @@ public sealed class ChunkBufferTests
         Assert.Throws<InvalidDataException>(() => Decode(buffer, new RoomChunk { Count = 1, Data = good.Data }));
         Assert.Throws<InvalidDataException>(() => Decode(buffer, new RoomChunk { Count = 2, Data = good.Data[..^1] }));
     }
+
+    [Fact]
+    public void AFailedBatchKeepsItsBytesWhileTheChunkGoesOnWithoutIt()
+    {
+        // The first message fills the first array exactly; the second grows it to twice that,
+        // so the failed batch and what comes after it fit in the same array.
+        var buffer = new ChunkBuffer(Serializer);
+        buffer.Append(Message(1, new string('x', 200)));
+        buffer.Append(Message(2));
+        var (length, count) = (buffer.Length, buffer.Count);
+        buffer.Append(Message(3, "the write that failed"));
+        var failed = buffer.ToRecord();
+        var failedBytes = failed.Data.ToArray();
+
+        buffer.Truncate(length, count);
+        buffer.Append(Message(3, "the retry, stored"));
+
+        Assert.Equal(failedBytes, failed.Data.ToArray());
+        Assert.Equal("the retry, stored", Decode(buffer, buffer.ToRecord())[^1].Text);
+    }
+
+    [Fact]
+    public void TheMessagesOfAChunkAreCountedFromTheirLengths()
+    {
+        var buffer = new ChunkBuffer(Serializer);
+        Assert.Equal(0, ChunkBuffer.CountMessages(buffer.ToRecord().Data.Span));
+        buffer.Append(Message(1));
+        buffer.Append(Message(2, "héllo 👋"));
+        buffer.Append(Message(3));
+        var data = buffer.ToRecord().Data;
+
+        Assert.Equal(3, ChunkBuffer.CountMessages(data.Span));
+        Assert.Throws<InvalidDataException>(() => ChunkBuffer.CountMessages(data[..^1].Span));
+        Assert.Throws<InvalidDataException>(() => ChunkBuffer.CountMessages([.. data.Span, 1, 0]));
+    }
 }

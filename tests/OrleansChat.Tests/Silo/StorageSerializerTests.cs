@@ -2,19 +2,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Storage;
 using OrleansChat.Grains;
 using OrleansChat.Silo.Hosting;
 
 namespace OrleansChat.Tests.Silo;
 
-/// <summary>The silo's memory storages serialize with Orleans' binary serializer, not the default JSON one.</summary>
+/// <summary>The silo's memory storages serialize with the chat's serializer (Orleans' binary one underneath), not the default JSON one.</summary>
 public sealed class StorageSerializerTests
 {
     [Theory]
     [InlineData(ChatStorage.RoomStorage)]
     [InlineData(ChatStorage.PubSubStore)]
-    public void MemoryStoragesUseTheOrleansSerializer(string storage)
+    public void MemoryStoragesUseTheChatSerializer(string storage)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
         builder.AddChatSilo();
@@ -22,6 +21,6 @@ public sealed class StorageSerializerTests
 
         var options = host.Services.GetRequiredService<IOptionsMonitor<MemoryGrainStorageOptions>>().Get(storage);
 
-        Assert.IsType<OrleansGrainStorageSerializer>(options.GrainStorageSerializer);
+        Assert.IsType<ChatStorageSerializer>(options.GrainStorageSerializer);
     }
 }
