@@ -150,17 +150,21 @@ public sealed partial class ChatRoomGrain(
 
     private DateTimeOffset LeaseUntil() => time.GetUtcNow() + _options.PresenceLease;
 
-    // A timer runs only while someone is present, so rooms nobody is in cost nothing.
+    // A timer runs only while someone is present, so rooms nobody is in cost nothing, and it is
+    // due when the first lease runs out rather than on a period: renewals push leases on without
+    // touching it, so a room whose gateways keep renewing wakes once a lease, and a dead gateway's
+    // names leave as its lease ends. A new lease never ends before the ones already here (each is
+    // now + PresenceLease), so the timer, once armed, is never late.
     private void WatchLeases()
     {
-        if (_presence.IsEmpty)
+        if (_presence.FirstLeaseEnd is not { } end)
         {
             _leaseTimer?.Dispose();
             _leaseTimer = null;
         }
         else
         {
-            _leaseTimer ??= this.RegisterGrainTimer(ExpireLeasesAsync, _options.PresenceCheckPeriod, _options.PresenceCheckPeriod);
+            _leaseTimer ??= this.RegisterGrainTimer(ExpireLeasesAsync, Until(end), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -172,8 +176,17 @@ public sealed partial class ChatRoomGrain(
             await PublishAsync(new PresenceChanged(Room, user, Joined: false));
         }
 
-        WatchLeases();
+        if (_presence.FirstLeaseEnd is { } end && _leaseTimer is not null)
+        {
+            _leaseTimer.Change(Until(end), Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            WatchLeases();
+        }
     }
+
+    private TimeSpan Until(DateTimeOffset end) => end - time.GetUtcNow() is var due && due > TimeSpan.Zero ? due : TimeSpan.Zero;
 
     private HistoryPage Page(IReadOnlyList<ChatMessage> messages) =>
         new(_store.Epoch, _history.LatestSeq, _history.OldestSeq, messages);

@@ -21,12 +21,9 @@ public sealed class ChatRoomOptions
     /// <summary>
     /// How long a gateway's presence in a room lasts without a renewal. Gateways renew well
     /// within it (every 10 s by default, four renewals to a lease); when one dies its names leave
-    /// after at most this plus <see cref="PresenceCheckPeriod"/>. Default 40 s.
+    /// as its lease runs out. Default 40 s.
     /// </summary>
     public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(40);
-
-    /// <summary>How often a room with presence looks for expired gateway leases. Default 5 s.</summary>
-    public TimeSpan PresenceCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The name of the grain storage provider that holds room history.</summary>
     public string StorageName { get; set; } = ChatStorage.RoomStorage;

@@ -13,6 +13,9 @@ internal sealed class RoomPresence
     /// <summary>True while any gateway holds a name here.</summary>
     public bool IsEmpty => _gateways.Count == 0;
 
+    /// <summary>When the first gateway lease runs out unless it is renewed; null while nobody is present.</summary>
+    public DateTimeOffset? FirstLeaseEnd => IsEmpty ? null : _gateways.Values.Min(g => g.LeaseUntil);
+
     /// <summary>The present names, each once.</summary>
     public IReadOnlyList<string> Members => [.. _holders.Keys.Order(StringComparer.Ordinal)];
 
@@ -57,11 +60,11 @@ internal sealed class RoomPresence
         return (joined, left);
     }
 
-    /// <summary>Drops every gateway whose lease ran out; returns the names that left with them.</summary>
+    /// <summary>Drops every gateway whose lease has run out by <paramref name="now"/>; returns the names that left with them.</summary>
     public List<string> Expire(DateTimeOffset now)
     {
         var left = new List<string>();
-        foreach (var (gateway, entry) in _gateways.Where(g => g.Value.LeaseUntil < now).ToList())
+        foreach (var (gateway, entry) in _gateways.Where(g => g.Value.LeaseUntil <= now).ToList())
         {
             _gateways.Remove(gateway);
             left.AddRange(entry.Users.Where(Release));

@@ -23,6 +23,34 @@ public sealed class ChatRoomGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task OnlyTheGatewayThatStopsRenewingLosesItsNames()
+    {
+        // The test silos' lease is 2 s. The room's timer is due at the first lease end and moves on
+        // to the next one each time it fires, so the living gateway is checked again and again.
+        var room = Room(Rooms.New());
+        await room.EnterAsync("alice", "gw-alive");
+        await room.EnterAsync("bob", "gw-dead");
+        using var renewing = new PeriodicTimer(TimeSpan.FromMilliseconds(400));
+        var started = DateTime.UtcNow;
+        var bobLeftAfter = TimeSpan.Zero;
+        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(7))
+        {
+            await renewing.WaitForNextTickAsync();
+            await room.RenewAsync("gw-alive", ["alice"]);
+            var members = await room.GetMembersAsync();
+            Assert.Contains("alice", members);
+            if (bobLeftAfter == TimeSpan.Zero && !members.Contains("bob"))
+            {
+                bobLeftAfter = DateTime.UtcNow - started;
+            }
+        }
+
+        Assert.NotEqual(TimeSpan.Zero, bobLeftAfter);
+        Assert.True(bobLeftAfter >= TimeSpan.FromSeconds(1.5), $"bob left after {bobLeftAfter}, before his 2 s lease ran out");
+        Assert.Equal(["alice"], await room.GetMembersAsync());
+    }
+
+    [Fact]
     public async Task HistoryIsReadBySinceAndLimit()
     {
         var room = Room(Rooms.New());

@@ -28,7 +28,6 @@ public sealed class TestSilos : ISiloConfigurator
                 ["Chat:Rooms:ChunkSize"] = ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 // Short leases so that a dead gateway's members leave within a test's patience.
                 ["Chat:Rooms:PresenceLease"] = "00:00:02",
-                ["Chat:Rooms:PresenceCheckPeriod"] = "00:00:00.250",
             })
             .Build();
         siloBuilder.AddChatGrains(configuration);
