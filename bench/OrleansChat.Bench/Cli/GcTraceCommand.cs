@@ -3,6 +3,7 @@ using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Analysis;
 using Microsoft.Diagnostics.Tracing.Analysis.GC;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+using OrleansChat.Bench.Results;
 using Spectre.Console;
 
 namespace OrleansChat.Bench.Cli;
@@ -76,7 +77,7 @@ internal static class GcTraceCommand
 
     private static string[] Cells(params object[] values) => values.Select(v => Markup.Escape(v switch
     {
-        double d => d.ToString("0.00", CultureInfo.InvariantCulture),
+        double d => ResultTable.Format(d),
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     })).ToArray();
 }
