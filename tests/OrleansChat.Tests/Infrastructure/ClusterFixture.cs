@@ -3,7 +3,17 @@ using Orleans.TestingHost;
 namespace OrleansChat.Tests.Infrastructure;
 
 /// <summary>An in-process cluster of two silos configured like the real one, shared by a test collection.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture() : InProcessCluster(silos: 2);
+
+/// <summary>One silo configured like the real one, for tests that need every grain on the silo they look into.</summary>
+public sealed class OneSiloFixture() : InProcessCluster(silos: 1)
+{
+    /// <summary>The silo's own services.</summary>
+    public IServiceProvider Services => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
+}
+
+/// <summary>An in-process test cluster whose silos are configured like the real one (<see cref="TestSilos"/>).</summary>
+public abstract class InProcessCluster(int silos) : IAsyncLifetime
 {
     /// <summary>The running cluster.</summary>
     public TestCluster Cluster { get; private set; } = null!;
@@ -13,7 +23,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder(2);
+        var builder = new TestClusterBuilder((short)silos);
         // Real TCP on loopback (the default is an in-memory transport): gateways under test connect with their own Orleans clients.
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.AddSiloBuilderConfigurator<TestSilos>();

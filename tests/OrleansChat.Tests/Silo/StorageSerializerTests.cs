@@ -1,13 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
+using Orleans.Storage;
 using OrleansChat.Grains;
+using OrleansChat.Grains.Storage;
 using OrleansChat.Silo.Hosting;
 
 namespace OrleansChat.Tests.Silo;
 
-/// <summary>The silo's memory storages serialize with the chat's serializer (Orleans' binary one underneath), not the default JSON one.</summary>
+/// <summary>The silo's memory storages are the chat's own and serialize with the chat's serializer (Orleans' binary one underneath), not the default JSON one.</summary>
 public sealed class StorageSerializerTests
 {
     [Theory]
@@ -19,8 +19,8 @@ public sealed class StorageSerializerTests
         builder.AddChatSilo();
         using var host = builder.Build();
 
-        var options = host.Services.GetRequiredService<IOptionsMonitor<MemoryGrainStorageOptions>>().Get(storage);
+        var provider = Assert.IsType<ChatMemoryGrainStorage>(host.Services.GetRequiredKeyedService<IGrainStorage>(storage));
 
-        Assert.IsType<ChatStorageSerializer>(options.GrainStorageSerializer);
+        Assert.IsType<ChatStorageSerializer>(provider.Serializer);
     }
 }

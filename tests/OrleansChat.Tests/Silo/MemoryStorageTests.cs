@@ -1,0 +1,122 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansChat.Grains;
+using OrleansChat.Grains.Storage;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Silo;
+
+/// <summary>The silo's memory storage (<see cref="ChatMemoryGrainStorage"/>): ETag rules, and no copy of what it stores.</summary>
+public sealed class MemoryStorageTests(OneSiloFixture silo) : IClassFixture<OneSiloFixture>
+{
+    // The memory storage under the test silos' faulty room storage wrapper (TestSilos).
+    private IGrainStorage Storage => silo.Services.GetRequiredKeyedService<IGrainStorage>("chat-inner");
+
+    private static GrainId NewGrainId() => GrainId.Create("test-state", Guid.NewGuid().ToString("N"));
+
+    private async Task<GrainState<RoomHead>> ReadHeadAsync(GrainId id)
+    {
+        var read = new GrainState<RoomHead>();
+        await Storage.ReadStateAsync("head", id, read);
+        return read;
+    }
+
+    // A new grain's head, written once; its id and the ETag that write got.
+    private async Task<(GrainId Id, string ETag)> StoredHeadAsync(string epoch, long lastChunk)
+    {
+        var id = NewGrainId();
+        var state = Head(epoch, lastChunk);
+        await Storage.WriteStateAsync("head", id, state);
+        return (id, state.ETag!);
+    }
+
+    private static GrainState<RoomHead> Head(string epoch, long lastChunk, string? etag = null) =>
+        new(new RoomHead { Epoch = epoch, LastChunk = lastChunk }, etag);
+
+    [Fact]
+    public async Task AChunkIsStoredAsTheBytesItWasWrittenWith()
+    {
+        var chunk = new ChunkBuffer(silo.Services.GetRequiredService<Serializer<ChatMessage>>());
+        chunk.Append(new ChatMessage(1, "m-1", "alice", "hello", DateTimeOffset.UnixEpoch));
+        var record = chunk.ToRecord();
+        var id = NewGrainId();
+
+        await Storage.WriteStateAsync("chunk", id, new GrainState<RoomChunk>(record));
+
+        var stored = await silo.Services.GetRequiredService<IGrainFactory>()
+            .GetGrain<IMemoryStoreGrain>(ChatMemoryGrainStorage.StoreIndex(id))
+            .ReadAsync("chunk", id);
+        Assert.True(MemoryMarshal.TryGetArray(record.Data, out var written));
+        Assert.True(MemoryMarshal.TryGetArray(stored!.Data, out var kept));
+        Assert.Same(written.Array, kept.Array);
+        Assert.Equal(written.Count, kept.Count);
+    }
+
+    [Fact]
+    public async Task AWrittenStateReadsBackWithItsETag()
+    {
+        var id = NewGrainId();
+        var written = Head("e-1", 3);
+
+        await Storage.WriteStateAsync("head", id, written);
+        var read = await ReadHeadAsync(id);
+
+        Assert.True(read.RecordExists);
+        Assert.Equal(("e-1", 3L), (read.State!.Epoch, read.State.LastChunk));
+        Assert.Equal(written.ETag, read.ETag);
+        Assert.NotNull(read.ETag);
+    }
+
+    [Fact]
+    public async Task AWriteWithAStaleETagIsRefusedAndLosesNothing()
+    {
+        var (id, staleETag) = await StoredHeadAsync("e-1", 1);
+        await Storage.WriteStateAsync("head", id, Head("e-1", 2, staleETag));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteStateAsync("head", id, Head("e-2", 9, staleETag)));
+
+        var read = await ReadHeadAsync(id);
+        Assert.Equal(("e-1", 2L), (read.State!.Epoch, read.State.LastChunk));
+    }
+
+    [Fact]
+    public async Task AWriteThatExpectsNothingIsRefusedOnceAStateExistsUnlessItPassesAStar()
+    {
+        var (id, _) = await StoredHeadAsync("e-1", 1);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteStateAsync("head", id, Head("e-2", 1)));
+        await Storage.WriteStateAsync("head", id, Head("e-3", 1, "*"));
+
+        var read = await ReadHeadAsync(id);
+        Assert.Equal("e-3", read.State!.Epoch);
+    }
+
+    [Fact]
+    public async Task AClearedStateReadsAsNoneAndTakesANewFirstWrite()
+    {
+        var (id, writtenETag) = await StoredHeadAsync("e-1", 1);
+        var state = Head("e-1", 1, writtenETag);
+
+        await Storage.ClearStateAsync("head", id, state);
+        var read = await ReadHeadAsync(id);
+
+        Assert.False(state.RecordExists);
+        Assert.Equal(new RoomHead().LastChunk, state.State!.LastChunk);
+        Assert.False(read.RecordExists);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteStateAsync("head", id, Head("e-2", 1, writtenETag)));
+        await Storage.WriteStateAsync("head", id, Head("e-2", 1));
+    }
+
+    [Fact]
+    public void AGrainsStatesHaveOneStoreGrainWhicheverSiloAsks()
+    {
+        // The grain id's uniform hash is computed from its bytes, so every silo finds the same store grain;
+        // a string's GetHashCode (what Orleans' memory storage hashes) differs from process to process.
+        var id = GrainId.Create("chat-room", "lobby");
+
+        Assert.Equal(id.GetUniformHashCode() % ChatMemoryGrainStorage.StoreGrains, ChatMemoryGrainStorage.StoreIndex(id));
+        Assert.InRange(ChatMemoryGrainStorage.StoreIndex(id), 0, ChatMemoryGrainStorage.StoreGrains - 1);
+    }
+}
