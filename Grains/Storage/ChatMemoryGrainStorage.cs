@@ -23,6 +23,12 @@ public sealed class ChatMemoryGrainStorage(IGrainFactory grains, IGrainStorageSe
     /// <summary>How many store grains share the states (Orleans' provider's default).</summary>
     public const int StoreGrains = 10;
 
+    // One reference per store grain, made on first use: GetGrain<T> finds the interface's grain
+    // type by reading its attributes on every call (GrainInterfaceTypeResolver keeps no cache),
+    // 1.8 % of a silo's CPU samples in `rooms` when it ran once per write. Two threads making the
+    // same reference at once store equal references.
+    private readonly IMemoryStoreGrain?[] _stores = new IMemoryStoreGrain?[StoreGrains];
+
     /// <summary>How states are turned into bytes and back.</summary>
     public IGrainStorageSerializer Serializer { get; } = serializer;
 
@@ -68,5 +74,9 @@ public sealed class ChatMemoryGrainStorage(IGrainFactory grains, IGrainStorageSe
             ? check.ETag
             : throw new InconsistentStateException($"the stored ETag of state '{stateName}' of {grainId} is not the one this write expects", check.ETag, expectedETag);
 
-    private IMemoryStoreGrain StoreFor(GrainId grainId) => grains.GetGrain<IMemoryStoreGrain>(StoreIndex(grainId));
+    private IMemoryStoreGrain StoreFor(GrainId grainId)
+    {
+        var index = StoreIndex(grainId);
+        return _stores[index] ??= grains.GetGrain<IMemoryStoreGrain>(index);
+    }
 }
