@@ -57,26 +57,15 @@ SECONDS=0
 # The whole comparison must end within 10 minutes: scenarios that would start past this
 # point are skipped, and none may run longer than 150 s.
 BUDGET_SECONDS=580
-# The key the system's gateway is started with (Chat:Gateway:ApiKey) for the HTTP posts of `oneroom`.
-API_KEY="bench-api-key"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 log() { printf '\n== [%3ds] %s\n' "$SECONDS" "$*"; }
 
-cleanup() {
-    local pid
-    for pid in "${STARTED_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${STARTED_PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
+trap stop_started EXIT
 
 # Other work on the machine skews results: note the load average at each stage.
 note_load() { echo "load average (1, 5, 15 min) $1: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"; }
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Runs the bench program within the time budget and records the command (relative to the
 # repository) for the report.
@@ -108,54 +97,43 @@ run_scenarios() {
             # shellcheck disable=SC2086
             bench $scenario "${common[@]}" --drain 3 --out "$RESULTS/$target/${scenario%% *}.json" || log "$target: ${scenario%% *} failed"
         done
-        oneroom "$target" "${common[@]}" --duration 3 --warmup 1 --drain 3
+        oneroom "$target" oneroom --api-key "$API_KEY" "${common[@]}" --duration 3 --warmup 1 --drain 3
         if [[ $target == system ]]; then
             bench scaling --sockets 10,50 --duration 3 --idle 1 --silo-metrics "$SILO_METRICS" "${common[@]}" --drain 3 \
                 --out "$RESULTS/$target/scaling.json" || log "$target: scaling failed"
         fi
         return
     fi
-    for scenario in \
-        "idle --duration 15" \
-        "connections --connections 10000 --rooms 1000 --duration 15 --concurrency 100" \
-        "latency --receivers 50 --rate 200 --duration 20 --warmup 2" \
-        "sweep --receivers 50 --rates 50,100,200,400 --duration 5 --warmup 1" \
-        "rooms --rooms 500 --clients-per-room 4 --duration 15 --warmup 2" \
-        "fanout --receivers 1000 --senders 40 --duration 15 --steady-rate 100 --steady-duration 10"; do
-        # shellcheck disable=SC2086
-        bench $scenario "${common[@]}" --out "$RESULTS/$target/${scenario%% *}.json" || log "$target: ${scenario%% *} failed"
+    for scenario in idle connections latency sweep rooms fanout; do
+        # shellcheck disable=SC2046
+        bench $(scenario_args "$scenario") "${common[@]}" --out "$RESULTS/$target/$scenario.json" || log "$target: $scenario failed"
         sleep 2
-        if [[ $scenario == rooms* ]]; then
-            oneroom "$target" "${common[@]}" --clients 4 --window 16 --duration 15 --warmup 5
+        if [[ $scenario == rooms ]]; then
+            # shellcheck disable=SC2046
+            oneroom "$target" $(scenario_args oneroom) "${common[@]}"
             sleep 2
         fi
     done
     # Only the system has a silo whose work per message can grow with the sockets in a room.
     if [[ $target == system ]]; then
-        bench scaling --sockets 10,1000 --rate 72 --duration 10 --idle 4 --repeat 2 --silo-metrics "$SILO_METRICS" "${common[@]}" \
+        # shellcheck disable=SC2046
+        bench $(scenario_args scaling) --silo-metrics "$SILO_METRICS" "${common[@]}" \
             --out "$RESULTS/$target/scaling.json" || log "$target: scaling failed"
     fi
     sleep 2
-    bench idle-after --duration 15 "${common[@]}" --out "$RESULTS/$target/idle-after.json" || log "$target: idle-after failed"
+    # shellcheck disable=SC2046
+    bench $(scenario_args idle-after) "${common[@]}" --out "$RESULTS/$target/idle-after.json" || log "$target: idle-after failed"
 }
 
 # `oneroom` posts over the HTTP API, which the baseline does not have: it runs against the
-# system only, and the report shows "–" for the baseline.
+# system only, and the report shows "–" for the baseline. Takes the scenario and its arguments.
 oneroom() {
     local target="$1"
     shift
     if [[ $target != system ]]; then
         return 0
     fi
-    bench oneroom "$@" --api-key "$API_KEY" --out "$RESULTS/$target/oneroom.json" || log "$target: oneroom failed"
-}
-
-# The assembly a project builds, from its <AssemblyName> or else its file name.
-project_dll() {
-    local csproj="$1" name
-    name="$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$csproj" | head -n1)"
-    [[ -n "$name" ]] || name="$(basename "$csproj" .csproj)"
-    echo "$(dirname "$csproj")/bin/Release/net10.0/$name.dll"
+    bench "$@" --out "$RESULTS/$target/oneroom.json" || log "$target: oneroom failed"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -166,7 +144,7 @@ project_dll() {
 # missing, does not build, or does not become ready.
 # ---------------------------------------------------------------------------------------
 start_system() {
-    local silo_csproj gateway_csproj silo_dll gateway_dll silo_pid gateway_pid
+    local silo_csproj gateway_csproj
     silo_csproj="$(ls "$ROOT"/Silo/*.csproj 2>/dev/null | head -n1 || true)"
     gateway_csproj="$(ls "$ROOT"/Gateway/*.csproj 2>/dev/null | head -n1 || true)"
     if [[ -z "$silo_csproj" || -z "$gateway_csproj" ]]; then
@@ -183,29 +161,11 @@ start_system() {
         log "system: build failed (see $LOGS/system-build.log)"
         return 1
     fi
-    silo_dll="$(project_dll "$silo_csproj")"
-    gateway_dll="$(project_dll "$gateway_csproj")"
-
-    log "system: starting $(basename "$silo_dll")"
-    (cd "$(dirname "$silo_dll")" && exec dotnet "$silo_dll") >"$LOGS/silo.log" 2>&1 &
-    silo_pid=$!
-    STARTED_PIDS+=("$silo_pid")
-    sleep 3
-    log "system: starting $(basename "$gateway_dll") on 127.0.0.1:$SYSTEM_PORT"
-    (cd "$(dirname "$gateway_dll")" && Chat__Gateway__ApiKey="$API_KEY" exec dotnet "$gateway_dll" --urls "http://127.0.0.1:$SYSTEM_PORT") >"$LOGS/gateway.log" 2>&1 &
-    gateway_pid=$!
-    STARTED_PIDS+=("$gateway_pid")
-    if ! (cd "$ROOT" && dotnet "$BENCH_DLL" wait --url "http://127.0.0.1:$SYSTEM_PORT/health/ready" --timeout 90); then
+    log "system: starting $(basename "$silo_csproj" .csproj), then $(basename "$gateway_csproj" .csproj) on 127.0.0.1:$SYSTEM_PORT"
+    if ! launch_system "$ROOT" "$SYSTEM_PORT" "$LOGS" "" ""; then
         log "system: not ready (see $LOGS/silo.log and $LOGS/gateway.log)"
         return 1
     fi
-    SYSTEM_URL="http://127.0.0.1:$SYSTEM_PORT"
-    SYSTEM_PIDS="gateway=$gateway_pid,silo=$silo_pid"
-}
-
-stop_started() {
-    cleanup
-    STARTED_PIDS=()
 }
 
 rm -rf "$RESULTS/baseline" "$RESULTS/system" "$RESULTS/commands.txt"

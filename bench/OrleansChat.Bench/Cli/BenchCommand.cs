@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace OrleansChat.Bench.Cli;
 
-/// <summary>Dispatches the command line to a scenario, <c>wait</c>, <c>report</c> or <c>gc-trace</c>.</summary>
+/// <summary>Dispatches the command line to a scenario, <c>wait</c>, <c>report</c>, <c>side-by-side</c> or <c>gc-trace</c>.</summary>
 internal static class BenchCommand
 {
     private const string Usage = """
@@ -50,9 +50,13 @@ internal static class BenchCommand
           wait --url http://127.0.0.1:PORT/health/ready [--timeout 60]
           report --results DIR --out docs/performance.md --plot docs/performance-latency.png
                  [--machine FILE] [--commands FILE] [--targets FILE]
-          gc-trace --trace FILE.nettrace[,FILE...] [--longest 5]
+          side-by-side --results DIR [--arms A,B]
+                 the runs bench/compare.sh leaves in DIR (DIR/ARM-ROUND/system/*.json): headline and CPU
+                 figures, one column per run and the median of each arm
+          gc-trace --trace FILE.nettrace[,FILE...] [--longest 5] [--stacks N]
                  GC pauses per generation, the mark phase of the longest ones and allocated types, from
-                 dotnet-trace collect -p PID --providers Microsoft-Windows-DotNETRuntime:0x1:5
+                 dotnet-trace collect -p PID --providers Microsoft-Windows-DotNETRuntime:0x1:5;
+                 --stacks N adds the N stacks (type and three frames) that allocated the most
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -66,6 +70,7 @@ internal static class BenchCommand
                 "wait" => await WaitCommand.RunAsync(parsed),
                 "report" => await ReportCommand.RunAsync(parsed),
                 "gc-trace" => GcTraceCommand.Run(parsed),
+                "side-by-side" => await SideBySideCommand.RunAsync(parsed),
                 "latency" => await RunScenarioAsync(parsed, LatencyScenario.RunAsync),
                 "sweep" => await RunScenarioAsync(parsed, SweepScenario.RunAsync),
                 "fanout" => await RunScenarioAsync(parsed, FanoutScenario.RunAsync),

@@ -21,14 +21,57 @@ internal static class GcTraceCommand
         var files = (args.GetString("trace") ?? throw new ArgumentException("gc-trace needs --trace FILE.nettrace[,FILE...]."))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var longest = args.GetInt("longest", 5);
+        var stacks = args.GetInt("stacks", 0);
         args.ThrowIfUnused();
 
         foreach (var file in files)
         {
             Summarize(file, longest);
+            if (stacks > 0)
+            {
+                AllocationStacks(file, stacks);
+            }
         }
 
         return 0;
+    }
+
+    // Where the sampled allocations came from: the managed frames above each allocation-tick event
+    // (EventPipe records a stack with every event; method names come from the rundown dotnet-trace
+    // collects at the end), summed by type and the first three frames that are not the compiler's
+    // async helpers. Plain lines, one per stack, so that they stay whole in a file.
+    private static void AllocationStacks(string file, int count)
+    {
+        using var log = Microsoft.Diagnostics.Tracing.Etlx.TraceLog.OpenOrConvert(Microsoft.Diagnostics.Tracing.Etlx.TraceLog.CreateFromEventPipeDataFile(file));
+        var bytesByStack = new Dictionary<string, long>();
+        long total = 0;
+        foreach (var e in log.Events)
+        {
+            if (e is not GCAllocationTickTraceData tick)
+            {
+                continue;
+            }
+
+            var frames = new List<string>();
+            for (var frame = Microsoft.Diagnostics.Tracing.Etlx.TraceLogExtensions.CallStack(e); frame is not null && frames.Count < 3; frame = frame.Caller)
+            {
+                var name = frame.CodeAddress.FullMethodName;
+                if (!string.IsNullOrEmpty(name) && !name.StartsWith("System.Runtime.CompilerServices.", StringComparison.Ordinal))
+                {
+                    frames.Add(name.Length > 110 ? name[..110] : name);
+                }
+            }
+
+            var key = $"{tick.TypeName} <- {string.Join(" <- ", frames)}";
+            bytesByStack[key] = bytesByStack.GetValueOrDefault(key) + tick.AllocationAmount64;
+            total += tick.AllocationAmount64;
+        }
+
+        Console.WriteLine($"allocation samples by stack (type <- allocating frames), top {count}:");
+        foreach (var (stack, bytes) in bytesByStack.OrderByDescending(s => s.Value).Take(count))
+        {
+            Console.WriteLine($"{(100.0 * bytes / Math.Max(1, total)).ToString("0.0", CultureInfo.InvariantCulture),5} %  {stack}");
+        }
     }
 
     private static void Summarize(string file, int longest)

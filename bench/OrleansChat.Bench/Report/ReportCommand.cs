@@ -45,7 +45,8 @@ internal static class ReportCommand
         return 0;
     }
 
-    private static async Task<Dictionary<string, ScenarioResult>> LoadAsync(string directory)
+    /// <summary>The results in <paramref name="directory"/>, by scenario; empty when it does not exist.</summary>
+    internal static async Task<Dictionary<string, ScenarioResult>> LoadAsync(string directory)
     {
         var results = new Dictionary<string, ScenarioResult>(StringComparer.Ordinal);
         if (!Directory.Exists(directory))
