@@ -50,6 +50,16 @@ public sealed class ChatClusterOptions
     /// </summary>
     public int StreamDeliveryBatch { get; set; } = 32;
 
+    /// <summary>
+    /// How long a silo's stream cache keeps a room event: the pulling agent purges an event once it
+    /// has been cached this long and an event this much newer has arrived in its queue (Orleans'
+    /// <c>StreamCacheEvictionOptions.DataMinTimeInCache</c> and <c>DataMaxAgeInCache</c>, whose
+    /// defaults of 5 and 30 minutes keep the last half hour of every room's events in memory, about
+    /// 23 MB a minute at 2,000 messages a second). Only a subscription this far behind would still
+    /// read them; a gateway fills such a gap from the room's history. Default 1 minute.
+    /// </summary>
+    public TimeSpan StreamCacheWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How many queues (and pulling agents) the memory stream provider spreads rooms over. Default 4.</summary>
     public int StreamQueues { get; set; } = 4;
 

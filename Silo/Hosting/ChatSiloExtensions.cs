@@ -54,6 +54,11 @@ public static class ChatSiloExtensions
                 throw new InvalidOperationException($"Chat:Cluster:Storage '{cluster.Storage}' is not supported; use 'Memory'.");
         }
 
+        if (cluster.StreamCacheWindow <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Chat:Cluster:StreamCacheWindow must be positive, not {cluster.StreamCacheWindow}.");
+        }
+
         switch (cluster.Streams)
         {
             case "Memory":
@@ -64,6 +69,14 @@ public static class ChatSiloExtensions
                     {
                         o.GetQueueMsgsTimerPeriod = cluster.StreamPollPeriod;
                         o.BatchContainerBatchSize = cluster.StreamDeliveryBatch;
+                    }));
+                    // Bounds the cache by time instead of Orleans' half hour; a purged stream's last position
+                    // is still remembered for MetadataMinTimeInCache (10 minutes), and a subscription that
+                    // outlives both keeps receiving (StreamCacheMissTests).
+                    streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
+                    {
+                        o.DataMinTimeInCache = cluster.StreamCacheWindow;
+                        o.DataMaxAgeInCache = cluster.StreamCacheWindow;
                     }));
                 });
                 // The memory provider resolves its queues as IMemoryStreamQueueGrain; with Orleans' own class

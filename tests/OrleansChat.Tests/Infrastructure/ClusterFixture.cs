@@ -12,6 +12,21 @@ public sealed class OneSiloFixture() : InProcessCluster(silos: 1)
     public IServiceProvider Services => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
 }
 
+/// <summary>
+/// One silo whose stream cache forgets events, and the streams it has purged, after a second or two
+/// instead of Orleans' 5 to 30 minutes (<see cref="ShortStreamCacheSilos"/>), for tests of a
+/// subscription whose position the cache no longer holds.
+/// </summary>
+public sealed class ShortStreamCacheFixture() : InProcessCluster(silos: 1)
+{
+    /// <inheritdoc />
+    protected override void ConfigureSilos(TestClusterBuilder builder)
+    {
+        base.ConfigureSilos(builder);
+        builder.AddSiloBuilderConfigurator<ShortStreamCacheSilos>();
+    }
+}
+
 /// <summary>An in-process test cluster whose silos are configured like the real one (<see cref="TestSilos"/>).</summary>
 public abstract class InProcessCluster(int silos) : IAsyncLifetime
 {
@@ -26,11 +41,14 @@ public abstract class InProcessCluster(int silos) : IAsyncLifetime
         var builder = new TestClusterBuilder((short)silos);
         // Real TCP on loopback (the default is an in-memory transport): gateways under test connect with their own Orleans clients.
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-        builder.AddSiloBuilderConfigurator<TestSilos>();
+        ConfigureSilos(builder);
         builder.AddClientBuilderConfigurator<TestClients>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>Adds the silos' configurators: <see cref="TestSilos"/>, then any of the fixture's own.</summary>
+    protected virtual void ConfigureSilos(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<TestSilos>();
 
     public async Task DisposeAsync()
     {
