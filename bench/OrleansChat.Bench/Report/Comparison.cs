@@ -52,6 +52,7 @@ internal static class Comparison
         AnsiConsole.Write(table);
     }
 
-    private static double? Find(ScenarioResult? result, string name) =>
+    /// <summary>The value of the metric named <paramref name="name"/> in a result, if it has one.</summary>
+    internal static double? Find(ScenarioResult? result, string name) =>
         result?.Metrics.FirstOrDefault(m => m.Name == name) is { } metric ? metric.Value : null;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansChat.Bench.Cli;
+using OrleansChat.Bench.Measure;
 using OrleansChat.Bench.Results;
 using Spectre.Console;
 
@@ -69,7 +70,7 @@ internal static class SideBySideCommand
                 else
                 {
                     var values = runs.Where(r => r.Arm == arm).Select(r => Value(r.Results, scenario, metric)).OfType<double>().ToList();
-                    cells.Add(values.Count > 0 ? $"[bold]{ResultTable.Format(Median(values))}[/]" : "-");
+                    cells.Add(values.Count > 0 ? $"[bold]{ResultTable.Format(Statistics.Median(values))}[/]" : "-");
                 }
             }
 
@@ -95,13 +96,6 @@ internal static class SideBySideCommand
         return dash > 0 && int.TryParse(run.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _) ? run[..dash] : run;
     }
 
-    internal static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
     // Headline metrics and CPU figures, in the runner's scenario order, each once.
     private static IEnumerable<(string Scenario, string Metric, string Unit)> Rows(IEnumerable<Dictionary<string, ScenarioResult>> runs)
     {
@@ -121,5 +115,5 @@ internal static class SideBySideCommand
     }
 
     private static double? Value(Dictionary<string, ScenarioResult> results, string scenario, string metric) =>
-        results.GetValueOrDefault(scenario)?.Metrics.FirstOrDefault(m => m.Name == metric) is { } found ? found.Value : null;
+        Comparison.Find(results.GetValueOrDefault(scenario), metric);
 }

@@ -101,7 +101,7 @@ internal static class ScalingScenario
             var at = string.Create(CultureInfo.InvariantCulture, $" @ {total} sockets");
             if (repeat > 1 && perMessage[total].Count > 0)
             {
-                metrics.Add(new Metric("silo cpu per message" + at + ", median", Median(perMessage[total]), "µs", "lower", true));
+                metrics.Add(new Metric("silo cpu per message" + at + ", median", Statistics.Median(perMessage[total]), "µs", "lower", true));
             }
 
             if (counted[total].Events > 0)
@@ -110,11 +110,11 @@ internal static class ScalingScenario
             }
         }
 
-        if (perMessage.Values.All(list => list.Count == repeat) && Median(perMessage[sockets[0]]) > 0)
+        if (perMessage.Values.All(list => list.Count == repeat) && Statistics.Median(perMessage[sockets[0]]) > 0)
         {
             metrics.Add(new Metric(
                 string.Create(CultureInfo.InvariantCulture, $"silo cpu per message, {sockets[^1]} / {sockets[0]} sockets"),
-                Median(perMessage[sockets[^1]]) / Median(perMessage[sockets[0]]), "ratio", "", true));
+                Statistics.Median(perMessage[sockets[^1]]) / Statistics.Median(perMessage[sockets[0]]), "ratio", "", true));
         }
         else if (silo is null)
         {
@@ -123,12 +123,6 @@ internal static class ScalingScenario
 
         notes.Add(string.Create(CultureInfo.InvariantCulture, $"A {prime} s run at {sockets[0]} sockets, not measured, came first. Silo CPU per message = (silo CPU during the {duration} s measured − silo CPU in the {idleSeconds} s of no traffic before) / messages sent in those {duration} s; the steps ran {repeat} time(s) in turn and the ratio compares medians."));
         return context.Result(metrics, notes);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static async Task<(double Read, double Sent)> CountersAsync(PrometheusScrape? scrape)

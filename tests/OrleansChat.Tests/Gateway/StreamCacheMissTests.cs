@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
@@ -20,22 +21,22 @@ public sealed class StreamCacheMissTests(ShortStreamCacheFixture silo) : IClassF
     [Fact]
     public async Task AQuietRoomWhosePositionTheCacheForgotStillGetsItsNextMessages()
     {
-        // Orleans' own count of events its stream caches purged, an observable counter read on
-        // demand (every silo in this process reports its total; the other tests' silos keep
-        // Orleans' 5-minute minimum and purge nothing within a run).
+        // Orleans' own count of events this silo's stream caches purged, an observable counter read
+        // on demand. Every silo meters through its own Meter (OrleansInstruments, made by the host's
+        // IMeterFactory), and the other tests' silos may purge too.
+        var siloMeter = silo.Services.GetRequiredService<OrleansInstruments>().Meter;
         long purged = 0;
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Name == "orleans-streams-queue-cache-messages-purged")
+                if (instrument.Meter == siloMeter && instrument.Name == "orleans-streams-queue-cache-messages-purged")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
             },
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref purged, value));
-        listener.SetMeasurementEventCallback<int>((_, value, _, _) => Interlocked.Add(ref purged, value));
         listener.Start();
 
         var (quiet, busy) = (Rooms.New(), Rooms.New());

@@ -6,11 +6,7 @@ namespace OrleansChat.Tests.Infrastructure;
 public sealed class ClusterFixture() : InProcessCluster(silos: 2);
 
 /// <summary>One silo configured like the real one, for tests that need every grain on the silo they look into.</summary>
-public sealed class OneSiloFixture() : InProcessCluster(silos: 1)
-{
-    /// <summary>The silo's own services.</summary>
-    public IServiceProvider Services => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
-}
+public sealed class OneSiloFixture() : InProcessCluster(silos: 1);
 
 /// <summary>
 /// One silo whose stream cache forgets events, and the streams it has purged, after a second or two
@@ -35,6 +31,9 @@ public abstract class InProcessCluster(int silos) : IAsyncLifetime
 
     /// <summary>The cluster's own client.</summary>
     public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The first silo's own services (the only silo's, in a one-silo cluster).</summary>
+    public IServiceProvider Services => ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services;
 
     public async Task InitializeAsync()
     {
