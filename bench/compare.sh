@@ -90,10 +90,10 @@ log() { printf '== %s %s\n' "$(date +%H:%M:%S)" "$*"; }
 if [[ $BUILD == 1 ]]; then
     log "building the bench, and Silo and Gateway of each root (Release)"
     dotnet build "$ROOT/bench/OrleansChat.Bench/OrleansChat.Bench.csproj" -c Release -nologo -v q >/dev/null
-    for root in $(printf '%s\n' "${ARM_ROOT[@]}" | sort -u); do
+    while IFS= read -r root; do
         dotnet build "$root/Silo/Silo.csproj" -c Release -nologo -v q >/dev/null
         dotnet build "$root/Gateway/Gateway.csproj" -c Release -nologo -v q >/dev/null
-    done
+    done < <(printf '%s\n' "${ARM_ROOT[@]}" | sort -u)
 fi
 
 {
