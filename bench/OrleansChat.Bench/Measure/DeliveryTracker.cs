@@ -15,6 +15,7 @@ internal sealed class DeliveryTracker
     private readonly int _firstSender;
     private readonly long _baseSeq;
     private long _lastSeq;
+    private long _distinct;
 
     public DeliveryTracker(string name, int room, int capacity, long baseSeq, int firstSender, int senders)
     {
@@ -33,6 +34,9 @@ internal sealed class DeliveryTracker
     public int Room { get; }
 
     public long Received { get; private set; }
+
+    /// <summary>Different messages received (a repeat counts once); other threads may read it while the receive loop writes it.</summary>
+    public long Distinct => Volatile.Read(ref _distinct);
 
     /// <summary>The highest seq seen; other threads may read it while the receive loop writes it.</summary>
     public long LastSeq => Volatile.Read(ref _lastSeq);
@@ -57,7 +61,11 @@ internal sealed class DeliveryTracker
     public void Record(int offset, int sender, long seq)
     {
         Received++;
-        if (!TrySet(_indices, offset))
+        if (TrySet(_indices, offset))
+        {
+            Volatile.Write(ref _distinct, _distinct + 1);
+        }
+        else
         {
             DuplicatesById++;
         }

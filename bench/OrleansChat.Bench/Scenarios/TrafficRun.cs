@@ -249,7 +249,8 @@ internal sealed partial class TrafficRun : IClientListener, IDisposable
             var acked = Volatile.Read(ref _ackedByRoom[room.Index]);
             foreach (var receiver in room.Receivers)
             {
-                if (!receiver.Dropped && _trackers[receiver.Slot]!.Received < acked)
+                // Different messages, not frames: a repeat must not stand in for a message still on its way.
+                if (!receiver.Dropped && _trackers[receiver.Slot]!.Distinct < acked)
                 {
                     return false;
                 }

@@ -1,0 +1,54 @@
+using OrleansChat.Bench.Tests.Infrastructure;
+
+namespace OrleansChat.Bench.Tests.EndToEnd;
+
+/// <summary>
+/// The latency scenario against a server that acks every message but misdelivers to two of the three
+/// receivers: the bench must report exactly that, receiver by receiver and in the totals.
+/// </summary>
+public sealed class FaultyServerTests
+{
+    [Fact]
+    public async Task TheBenchReportsExactlyTheLossTheSwapAndTheRepeatTheServerMade()
+    {
+        // Receivers are named ...-r0-0, -r0-1, -r0-2 (role "r0-", then the index).
+        await using var server = await FaultyChatServer.StartAsync(new Dictionary<string, Misdelivery>
+        {
+            ["-r0-0"] = new(Drop: [5], Delay: [10], Repeat: []),
+            ["-r0-1"] = new(Drop: [], Delay: [], Repeat: [7]),
+        });
+        using var folder = new TempDirectory();
+        using var console = new CapturedConsole();
+
+        // One sender socket at 10/s for 2 s: 20 messages, seqs 1 to 20 in the order they were sent.
+        // The drain is short: the receiver missing a message never catches up, and the bench waits the drain out.
+        var result = await LatencyRun.RunAsync(
+            server.Address,
+            folder.File("latency.json"),
+            "--receivers", "3", "--rate", "10", "--per-socket-rate", "10", "--warmup", "0.5", "--duration", "1.5", "--drain", "1");
+
+        const int sent = 20;
+        Assert.Equal(sent, server.Posted);
+        Assert.Equal((sent, sent, 3.0 * sent), (result.Metric("sent"), result.Metric("acked"), result.Metric("expected deliveries")));
+
+        // r0-0 got 1-4, 6-9, 11, 10, 12-20: seq 5 lost (by id and by seq), 10 after 11 out of order (both
+        // by seq and, one sender, by id), and two jumps (4 -> 6, 9 -> 11).
+        var swapped = result.Receiver("-r0-0");
+        Assert.Equal((19L, 1L, 1L, 1L, 1L, 0L, 2L), (swapped.Received, swapped.LostById, swapped.LostBySeq, swapped.OutOfOrderBySeq, swapped.OutOfOrderById, swapped.DuplicatesById, swapped.GapsBySeq));
+
+        // r0-1 got 7 twice: one duplicate, which counts as out of order by seq (not above the last seq), nothing lost.
+        var repeated = result.Receiver("-r0-1");
+        Assert.Equal((21L, 0L, 0L, 1L, 0L, 1L, 0L), (repeated.Received, repeated.LostById, repeated.LostBySeq, repeated.OutOfOrderBySeq, repeated.OutOfOrderById, repeated.DuplicatesById, repeated.GapsBySeq));
+
+        var clean = result.Receiver("-r0-2");
+        Assert.Equal((20L, 0L, 0L, 0L, 0L, 0L, 0L), (clean.Received, clean.LostById, clean.LostBySeq, clean.OutOfOrderBySeq, clean.OutOfOrderById, clean.DuplicatesById, clean.GapsBySeq));
+
+        Assert.Equal(1, result.Metric("lost by id"));
+        Assert.Equal(1, result.Metric("lost by seq"));
+        Assert.Equal(2, result.Metric("out of order by seq"));
+        Assert.Equal(1, result.Metric("out of order by id"));
+        Assert.Equal(1, result.Metric("duplicates by id"));
+        Assert.Equal(1, result.Metric("receivers with loss"));
+        Assert.Equal(0, result.Metric("dropped sockets"));
+    }
+}
