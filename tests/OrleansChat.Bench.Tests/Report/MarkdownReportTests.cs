@@ -118,6 +118,18 @@ public sealed class MarkdownReportTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder.Path, "docs", "performance.md")));
     }
 
+    [Fact]
+    public async Task TheReportSaysWhenItsResultsWereTakenNotWhenItWasMade()
+    {
+        await WriteSystemAsync();
+        await WriteBaselineAsync();
+
+        var markdown = await ReportAsync();
+
+        // The baseline's latency started at 03:41:18; the system's results at 11:24:00 and ran 12.3 s.
+        Assert.StartsWith("Measured by `bench/run.sh` on 2026-11-27, 03:41–11:24 UTC. ", markdown.Split('\n')[2], StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _console.Dispose();
