@@ -159,7 +159,6 @@ internal static class MarkdownReport
 
     private static void Line(StringBuilder md, string text = "") => md.Append(text).Append('\n');
 
-    /// <summary>What the report is made from.</summary>
     // When the results were taken, from the files themselves: a report made again later from the same
     // results (for new targets text, say) must not look like a newer measurement.
     private static string MeasuredWhen(Input input)
@@ -177,6 +176,7 @@ internal static class MarkdownReport
             : $"from {first:yyyy-MM-dd HH:mm} to {last:yyyy-MM-dd HH:mm} UTC";
     }
 
+    /// <summary>What the report is made from.</summary>
     internal sealed record Input(
         IReadOnlyDictionary<string, ScenarioResult> System,
         IReadOnlyDictionary<string, ScenarioResult> Baseline,
