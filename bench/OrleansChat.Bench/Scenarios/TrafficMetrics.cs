@@ -43,6 +43,7 @@ internal static class TrafficMetrics
         Add("out of order by seq", o.OutOfOrderBySeq, "count", "lower");
         Add("out of order by id", o.OutOfOrderById, "count", "lower");
         Add("duplicates by id", o.DuplicatesById, "count", "lower");
+        Add("delivered to another room", o.DeliveredToAnotherRoom, "count", "lower");
         Add("receivers with loss", o.ReceiversWithLoss, "count", "lower");
         Add("dropped sockets", o.DroppedSockets, "count", "lower");
         if (o.WindowStalls > 0)

@@ -21,6 +21,7 @@ internal sealed record TrafficOutcome(
     long OutOfOrderBySeq,
     long OutOfOrderById,
     long DuplicatesById,
+    long DeliveredToAnotherRoom,
     int ReceiversWithLoss,
     int DroppedSockets,
     long WindowStalls,

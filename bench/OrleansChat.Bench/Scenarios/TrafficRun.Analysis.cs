@@ -86,6 +86,7 @@ internal sealed partial class TrafficRun
             outOfOrderBySeq,
             outOfOrderById,
             duplicates,
+            Interlocked.Read(ref _wrongRoom),
             withLoss,
             dropped,
             Interlocked.Read(ref _stalls),

@@ -36,6 +36,7 @@ internal sealed partial class TrafficRun : IClientListener, IDisposable
     private long _failed;
     private long _stalls;
     private long _stale;
+    private long _wrongRoom;
 
     public TrafficRun(ScenarioContext context, IReadOnlyList<RoomTarget> rooms, int slotCount, TrafficOptions options)
     {
@@ -119,6 +120,13 @@ internal sealed partial class TrafficRun : IClientListener, IDisposable
         RaiseMax(ref _maxSeqByRoom[room], seq);
         if (_trackers[client.Slot] is { } tracker)
         {
+            if (tracker.Room != room)
+            {
+                // Another room's message: counted on its own, since its seq belongs to that room's order.
+                Interlocked.Increment(ref _wrongRoom);
+                return;
+            }
+
             tracker.Record(offset, _log.Sender(offset), seq);
             var sent = _log.SendTicks(offset);
             if (sent >= _measureFrom)

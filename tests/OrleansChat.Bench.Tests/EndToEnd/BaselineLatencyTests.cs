@@ -14,7 +14,8 @@ public sealed class BaselineLatencyTests
         using var folder = new TempDirectory();
         using var console = new CapturedConsole();
 
-        var result = await LatencyRun.RunAsync(
+        var result = await ScenarioRun.RunAsync(
+            "latency",
             server.Address,
             folder.File("latency.json"),
             "--receivers", $"{Receivers}", "--rate", "24", "--per-socket-rate", "8", "--warmup", "0.5", "--duration", "1.5");

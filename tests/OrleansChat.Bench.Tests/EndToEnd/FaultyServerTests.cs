@@ -3,8 +3,9 @@ using OrleansChat.Bench.Tests.Infrastructure;
 namespace OrleansChat.Bench.Tests.EndToEnd;
 
 /// <summary>
-/// The latency scenario against a server that acks every message but misdelivers to two of the three
-/// receivers: the bench must report exactly that, receiver by receiver and in the totals.
+/// Scenarios against a server that acks every message but misdelivers to some receivers (in their
+/// room, or with another room's messages): the bench must report exactly that, receiver by receiver
+/// and in the totals.
 /// </summary>
 public sealed class FaultyServerTests
 {
@@ -22,7 +23,8 @@ public sealed class FaultyServerTests
 
         // One sender socket at 10/s for 2 s: 20 messages, seqs 1 to 20 in the order they were sent.
         // The drain is short: the receiver missing a message never catches up, and the bench waits the drain out.
-        var result = await LatencyRun.RunAsync(
+        var result = await ScenarioRun.RunAsync(
+            "latency",
             server.Address,
             folder.File("latency.json"),
             "--receivers", "3", "--rate", "10", "--per-socket-rate", "10", "--warmup", "0.5", "--duration", "1.5", "--drain", "1");
@@ -50,5 +52,37 @@ public sealed class FaultyServerTests
         Assert.Equal(1, result.Metric("duplicates by id"));
         Assert.Equal(1, result.Metric("receivers with loss"));
         Assert.Equal(0, result.Metric("dropped sockets"));
+    }
+
+    [Fact]
+    public async Task AnotherRoomsMessagesAreCountedApartAndDoNotDisturbTheReceiversOwnRoom()
+    {
+        // Two rooms of two clients (c0, c1 in the first; c2, c3 in the second). c0 also gets the
+        // second room's messages with seq 3 and 5, which its own room has too.
+        await using var server = await FaultyChatServer.StartAsync(new Dictionary<string, Misdelivery>
+        {
+            ["-c0"] = new(Drop: [], Delay: [], Repeat: [], Leak: [3, 5]),
+        });
+        using var folder = new TempDirectory();
+        using var console = new CapturedConsole();
+
+        // Every client sends 4/s for 2 s: 8 each, 16 into each room.
+        var result = await ScenarioRun.RunAsync(
+            "rooms",
+            server.Address,
+            folder.File("rooms.json"),
+            "--rooms", "2", "--clients-per-room", "2", "--per-client-rate", "4", "--warmup", "0.5", "--duration", "1.5", "--drain", "1");
+
+        const int perRoom = 16;
+        Assert.Equal((2.0 * perRoom, 2.0 * perRoom, 4.0 * perRoom), (result.Metric("sent"), result.Metric("acked"), result.Metric("expected deliveries")));
+        Assert.Equal(2, result.Metric("delivered to another room"));
+
+        // c0's own room is counted as if nothing had happened: every message once, in order.
+        var leaky = result.Receiver("-c0");
+        Assert.Equal((16L, 0L, 0L, 0L, 0L, 0L, 0L), (leaky.Received, leaky.LostById, leaky.LostBySeq, leaky.OutOfOrderBySeq, leaky.OutOfOrderById, leaky.DuplicatesById, leaky.GapsBySeq));
+        foreach (var name in new[] { "lost by id", "lost by seq", "out of order by seq", "out of order by id", "duplicates by id" })
+        {
+            Assert.True(result.Metric(name) == 0, $"{name}: {result.Metric(name)}\n{console.Text}");
+        }
     }
 }

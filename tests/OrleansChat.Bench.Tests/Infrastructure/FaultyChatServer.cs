@@ -10,7 +10,8 @@ namespace OrleansChat.Bench.Tests.Infrastructure;
 /// <summary>
 /// A chat server that speaks just enough of shared/protocol.md for the bench (welcome; join →
 /// joined; send → the message to every member of the room, then the ack; ping → pong) and
-/// misdelivers on purpose to the sockets whose name ends with a chosen suffix. Its acks are honest:
+/// misdelivers on purpose to the sockets whose name ends with a chosen suffix (within their room,
+/// or with another room's messages). Its acks are honest:
 /// every send gets the room's next seq and is acked, so whatever a receiver misses, gets twice or
 /// gets out of order is the server's fault, and the bench has to say so.
 /// </summary>
@@ -180,6 +181,12 @@ internal sealed class FaultyChatServer : IAsyncDisposable
                         other.Deliver(seq, message);
                     }
 
+                    // Sockets of other rooms that are to get this room's message with this seq as well.
+                    foreach (var stranger in _rooms.Values.Where(r => r != room).SelectMany(r => r.Members).Where(m => m.Leaks(seq) && !room.Members.Contains(m)).Distinct())
+                    {
+                        stranger.Send(message);
+                    }
+
                     member.Send(Frame("ack", w =>
                     {
                         w.WriteString("room", name);
@@ -229,6 +236,9 @@ internal sealed class FaultyChatServer : IAsyncDisposable
         private byte[]? _held;
 
         public void Send(byte[] frame) => _outbound.Writer.TryWrite(frame);
+
+        /// <summary>Whether this socket is also to get other rooms' messages with <paramref name="seq"/>.</summary>
+        public bool Leaks(long seq) => faults?.Leak?.Contains(seq) == true;
 
         /// <summary>Queues a room message, or does to it what this socket's faults say; called in seq order.</summary>
         public void Deliver(long seq, byte[] frame)
