@@ -9,6 +9,9 @@ namespace OrleansChat.Bench.Client;
 /// </summary>
 internal static class ServerFrameParser
 {
+    // What a frame that is not a JSON object, or breaks off, reads as: nothing the bench counts.
+    private static readonly ServerFrame Unreadable = new(ServerFrameType.Other, -1, -1, null);
+
     public static ServerFrame Parse(ReadOnlySpan<byte> json)
     {
         var type = ServerFrameType.Other;
@@ -20,7 +23,7 @@ internal static class ServerFrameParser
             var reader = new Utf8JsonReader(json);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return default;
+                return Unreadable;
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -57,7 +60,7 @@ internal static class ServerFrameParser
         }
         catch (JsonException)
         {
-            return default;
+            return Unreadable;
         }
 
         return new ServerFrame(type, index, seq, code);
