@@ -85,4 +85,28 @@ public sealed class FaultyServerTests
             Assert.True(result.Metric(name) == 0, $"{name}: {result.Metric(name)}\n{console.Text}");
         }
     }
+
+    [Fact]
+    public async Task ARepeatDoesNotEndTheDrainBeforeALateMessageArrives()
+    {
+        // The receiver gets seq 7 twice and seq 20, the last, half a second late: when sending stops it
+        // has 20 frames for 20 acked messages, but only 19 different ones. The drain must wait for the
+        // 20th instead of counting frames, or seq 20 is reported lost.
+        await using var server = await FaultyChatServer.StartAsync(new Dictionary<string, Misdelivery>
+        {
+            ["-r0-0"] = new(Drop: [], Delay: [], Repeat: [7], Late: [20]),
+        });
+        using var folder = new TempDirectory();
+        using var console = new CapturedConsole();
+
+        var result = await ScenarioRun.RunAsync(
+            "latency",
+            server.Address,
+            folder.File("latency.json"),
+            "--receivers", "1", "--rate", "10", "--per-socket-rate", "10", "--warmup", "0.5", "--duration", "1.5", "--drain", "5");
+
+        var late = result.Receiver("-r0-0");
+        Assert.Equal((21L, 0L, 0L, 1L), (late.Received, late.LostById, late.LostBySeq, late.DuplicatesById));
+        Assert.Equal(0, result.Metric("lost by id"));
+    }
 }

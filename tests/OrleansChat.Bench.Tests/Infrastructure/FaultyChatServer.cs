@@ -25,6 +25,9 @@ internal sealed class FaultyChatServer : IAsyncDisposable
 
     private FaultyChatServer(IReadOnlyDictionary<string, Misdelivery> faultsBySuffix) => _faultsBySuffix = faultsBySuffix;
 
+    /// <summary>How long after its turn a <see cref="Misdelivery.Late"/> message is sent: lateness is what such a test is about.</summary>
+    public static TimeSpan Lateness { get; } = TimeSpan.FromMilliseconds(500);
+
     public Uri Address => _app!.Address;
 
     /// <summary>Sends stored and acked so far, over every room.</summary>
@@ -260,6 +263,12 @@ internal sealed class FaultyChatServer : IAsyncDisposable
                 return;
             }
 
+            if (faults.Late?.Contains(seq) == true)
+            {
+                _ = SendLateAsync(frame);
+                return;
+            }
+
             Send(frame);
             if (faults.Repeat.Contains(seq))
             {
@@ -274,6 +283,12 @@ internal sealed class FaultyChatServer : IAsyncDisposable
         }
 
         public void Complete() => _outbound.Writer.TryComplete();
+
+        private async Task SendLateAsync(byte[] frame)
+        {
+            await Task.Delay(Lateness);
+            Send(frame);
+        }
 
         public async Task WriteLoopAsync()
         {
