@@ -2,9 +2,11 @@ using System.Globalization;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Analysis;
 using Microsoft.Diagnostics.Tracing.Analysis.GC;
+using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 using OrleansChat.Bench.Results;
 using Spectre.Console;
+using EtlxLog = Microsoft.Diagnostics.Tracing.Etlx.TraceLog;
 
 namespace OrleansChat.Bench.Cli;
 
@@ -42,7 +44,7 @@ internal static class GcTraceCommand
     // async helpers. Plain lines, one per stack, so that they stay whole in a file.
     private static void AllocationStacks(string file, int count)
     {
-        using var log = Microsoft.Diagnostics.Tracing.Etlx.TraceLog.OpenOrConvert(Microsoft.Diagnostics.Tracing.Etlx.TraceLog.CreateFromEventPipeDataFile(file));
+        using var log = EtlxLog.OpenOrConvert(EtlxLog.CreateFromEventPipeDataFile(file));
         var bytesByStack = new Dictionary<string, long>();
         long total = 0;
         foreach (var e in log.Events)
@@ -53,7 +55,7 @@ internal static class GcTraceCommand
             }
 
             var frames = new List<string>();
-            for (var frame = Microsoft.Diagnostics.Tracing.Etlx.TraceLogExtensions.CallStack(e); frame is not null && frames.Count < 3; frame = frame.Caller)
+            for (var frame = e.CallStack(); frame is not null && frames.Count < 3; frame = frame.Caller)
             {
                 var name = frame.CodeAddress.FullMethodName;
                 if (!string.IsNullOrEmpty(name) && !name.StartsWith("System.Runtime.CompilerServices.", StringComparison.Ordinal))

@@ -3,13 +3,7 @@ namespace OrleansChat.Bench.Tests.Infrastructure;
 /// <summary>A fresh folder under the system's temp folder, deleted with everything in it at the end.</summary>
 internal sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "orleanschat-bench-tests-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
+    public string Path { get; } = Directory.CreateTempSubdirectory("orleanschat-bench-tests-").FullName;
 
     /// <summary>A path inside this folder; its parent folders are created.</summary>
     public string File(params string[] parts)
