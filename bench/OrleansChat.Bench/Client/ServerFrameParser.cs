@@ -12,6 +12,9 @@ internal static class ServerFrameParser
     // What a frame that is not a JSON object, or breaks off, reads as: nothing the bench counts.
     private static readonly ServerFrame Unreadable = new(ServerFrameType.Other, -1, -1, null);
 
+    // "m" and the 19 digits of the largest long, each written as a six-byte \uXXXX escape.
+    private const int MaxEscapedIdBytes = 20 * 6;
+
     public static ServerFrame Parse(ReadOnlySpan<byte> json)
     {
         var type = ServerFrameType.Other;
@@ -79,12 +82,26 @@ internal static class ServerFrameParser
 
     private static long ParseId(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
+        if (reader.TokenType != JsonTokenType.String)
         {
             return -1;
         }
 
-        return ParseId(reader.ValueSpan);
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            return ParseId(reader.ValueSpan);
+        }
+
+        // JSON lets a server escape any character ("m\u0031" is "m1"), so an escaped id is unescaped
+        // before it is read. Escaped, a bench id is at most 6 bytes for each of its 20 characters.
+        var escapedLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (escapedLength > MaxEscapedIdBytes)
+        {
+            return -1;
+        }
+
+        Span<byte> id = stackalloc byte[MaxEscapedIdBytes];
+        return ParseId(id[..reader.CopyString(id)]);
     }
 
     private static ServerFrameType ParseType(ref Utf8JsonReader reader)

@@ -23,6 +23,24 @@ public sealed class ServerFrameParserTests
     }
 
     [Fact]
+    public void AnIdTheServerEscapedIsReadAsTheSameId()
+    {
+        // JSON allows any character of a string to be escaped; "m\u0031\u0032" is "m12".
+        var frame = Parse("""{"type":"message","room":"lobby","seq":4,"id":"m\u0031\u0032","user":"alice","text":"hi","ts":"2026-11-26T12:00:00.000Z"}""");
+
+        Assert.Equal(new ServerFrame(ServerFrameType.Message, 12, 4, null), frame);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"ack","id":"x\u0031","seq":1}""")]
+    [InlineData("""{"type":"ack","id":"m\u0031\u0032\u0033\u0034\u0035\u0036\u0037\u0038\u0039\u0030\u0031\u0032\u0033\u0034\u0035\u0036\u0037\u0038\u0039\u0030\u0031","seq":1}""")]
+    public void AnEscapedIdThatIsNoBenchIdNamesNoMessage(string json)
+    {
+        // The second is 21 escaped digits: longer than any bench id, so it is not unescaped at all.
+        Assert.Equal(new ServerFrame(ServerFrameType.Ack, -1, 1, null), Parse(json));
+    }
+
+    [Fact]
     public void AnAckGivesItsNumberAndSeq()
     {
         Assert.Equal(new ServerFrame(ServerFrameType.Ack, 17, 3, null), Parse("""{"type":"ack","room":"lobby","id":"m17","seq":3}"""));
