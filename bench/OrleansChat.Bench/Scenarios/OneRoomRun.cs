@@ -84,13 +84,14 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
         await Task.WhenAll(posters);
 
         // Posting ahead of delivery leaves a backlog: wait while the receivers still make progress
-        // (a late message is late, not lost), until they have the last acknowledged seq, none moved for the
-        // drain time, or a minute passed.
+        // (a late message is late, not lost), until each has as many different messages as were
+        // acknowledged and the last acknowledged seq (a message that comes late and out of order can
+        // follow the last seq), none moved for the drain time, or a minute passed.
         var giveUp = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
         var lastProgress = Stopwatch.GetTimestamp();
         var lastTotal = -1L;
         var drainTicks = (long)(_context.Drain.TotalSeconds * Stopwatch.Frequency);
-        while (_receivers.Values.Any(r => r.LastSeq < Volatile.Read(ref _maxAckedSeq)) && Stopwatch.GetTimestamp() - lastProgress < drainTicks && Stopwatch.GetTimestamp() < giveUp)
+        while (_receivers.Values.Any(Behind) && Stopwatch.GetTimestamp() - lastProgress < drainTicks && Stopwatch.GetTimestamp() < giveUp)
         {
             var total = _receivers.Values.Sum(r => r.Received);
             if (total != lastTotal)
@@ -154,6 +155,15 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
         foreach (var http in _http)
         {
             http.Dispose();
+        }
+    }
+
+    /// <summary>Whether a receiver lacks some acknowledged message yet: fewer different messages, or not the last seq.</summary>
+    private bool Behind(DeliveryTracker receiver)
+    {
+        lock (_lock)
+        {
+            return receiver.Distinct < _ackedCount || receiver.LastSeq < _maxAckedSeq;
         }
     }
 

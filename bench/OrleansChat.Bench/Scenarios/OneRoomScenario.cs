@@ -70,7 +70,7 @@ internal static class OneRoomScenario
         var notes = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture, $"POST /api/rooms/{{room}}/messages from {clients} HTTP clients × {window} keep-alive connections, one post in flight on each ({clients * window} in all), into one room; {warmup} s warm-up, {duration} s measured; a send counts when its 201 arrives."),
-            $"{connected.Count} WebSocket receivers joined the room first; each must get every acknowledged message once, seqs contiguous and in order (checked by id and by seq once they have the last acknowledged seq, or after {context.Drain.TotalSeconds} s without a delivery).",
+            $"{connected.Count} WebSocket receivers joined the room first; each must get every acknowledged message once, seqs contiguous and in order (checked by id and by seq once each has as many different messages as were acknowledged and the last acknowledged seq, or after {context.Drain.TotalSeconds} s without a delivery).",
         };
         if (outcome.FirstFailure is { } failure)
         {

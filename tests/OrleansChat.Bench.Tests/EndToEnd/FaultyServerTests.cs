@@ -52,6 +52,32 @@ public sealed class FaultyServerTests
     }
 
     [Fact]
+    public async Task OneRoomWaitsForAMessageThatComesLateAndOutOfOrderInsteadOfCountingItLost()
+    {
+        // Receiver r0 gets seq 1 half a second after its turn: after every later seq, when posting has stopped.
+        await using var server = await FaultyChatServer.StartAsync(new Dictionary<string, Misdelivery>
+        {
+            ["-r0"] = new(Drop: [], Delay: [], Repeat: [], Late: [1]),
+        });
+
+        var (result, output) = await ScenarioRun.RunAsync(
+            "oneroom",
+            server.Address,
+            "--receivers", "2", "--clients", "1", "--window", "2", "--warmup", "0", "--duration", "0.2", "--drain", "2");
+
+        var acked = (long)result.Metric("acked");
+        Assert.True(acked > 1, output);
+        Assert.Equal(server.Posted, acked);
+
+        // Late, not lost: r0 has every message once, seq 1 after the others (one out of order by seq).
+        var late = result.Receiver("-r0");
+        Assert.Equal((acked, 0L, 0L, 1L, 0L), (late.Received, late.LostById, late.LostBySeq, late.OutOfOrderBySeq, late.DuplicatesById));
+        var clean = result.Receiver("-r1");
+        Assert.Equal((acked, 0L, 0L, 0L, 0L), (clean.Received, clean.LostById, clean.LostBySeq, clean.OutOfOrderBySeq, clean.DuplicatesById));
+        result.AssertNone(output, "lost by id", "lost by seq", "failed (not 201)");
+    }
+
+    [Fact]
     public async Task AnotherRoomsMessagesAreCountedApartAndDoNotDisturbTheReceiversOwnRoom()
     {
         // Two rooms of two clients (c0, c1 in the first; c2, c3 in the second). c0 also gets the

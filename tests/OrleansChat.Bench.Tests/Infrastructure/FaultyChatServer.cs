@@ -9,7 +9,8 @@ namespace OrleansChat.Bench.Tests.Infrastructure;
 
 /// <summary>
 /// A chat server that speaks just enough of shared/protocol.md for the bench (welcome; join →
-/// joined; send → the message to every member of the room, then the ack; ping → pong) and
+/// joined; send → the message to every member of the room, then the ack; ping → pong; the HTTP
+/// post of a message → 201 with its seq) and
 /// misdelivers on purpose to the sockets whose name ends with a chosen suffix (within their room,
 /// or with another room's messages). Its acks are honest:
 /// every send gets the room's next seq and is acked, so whatever a receiver misses, gets twice or
@@ -42,6 +43,7 @@ internal sealed class FaultyChatServer : IAsyncDisposable
             {
                 app.UseWebSockets();
                 app.Map("/ws", (HttpContext context) => server.HandleAsync(context, app.Lifetime.ApplicationStopping));
+                app.MapPost("/api/rooms/{room}/messages", (string room, HttpRequest request) => server.PostAsync(room, request));
             });
         return server;
     }
@@ -168,28 +170,7 @@ internal sealed class FaultyChatServer : IAsyncDisposable
                         break;
                     }
 
-                    var seq = ++room.Seq;
-                    Interlocked.Increment(ref _posted);
-                    var message = Frame("message", w =>
-                    {
-                        w.WriteString("room", name);
-                        w.WriteNumber("seq", seq);
-                        w.WriteString("id", id);
-                        w.WriteString("user", user);
-                        w.WriteString("text", text);
-                        w.WriteString("ts", "2026-11-26T12:00:00.000Z");
-                    });
-                    foreach (var other in room.Members)
-                    {
-                        other.Deliver(seq, message);
-                    }
-
-                    // Sockets of other rooms that are to get this room's message with this seq as well.
-                    foreach (var stranger in _rooms.Values.Where(r => r != room).SelectMany(r => r.Members).Where(m => m.Leaks(seq) && !room.Members.Contains(m)).Distinct())
-                    {
-                        stranger.Send(message);
-                    }
-
+                    var seq = Store(name, room, id, user, text);
                     member.Send(Frame("ack", w =>
                     {
                         w.WriteString("room", name);
@@ -209,6 +190,54 @@ internal sealed class FaultyChatServer : IAsyncDisposable
                 member.Send(Frame("error", w => w.WriteString("code", "bad_request")));
                 break;
         }
+    }
+
+    /// <summary>Gives a message the room's next seq and delivers it (with the faults); called under the lock.</summary>
+    private long Store(string name, Room room, string id, string user, string text)
+    {
+        var seq = ++room.Seq;
+        Interlocked.Increment(ref _posted);
+        var message = Frame("message", w =>
+        {
+            w.WriteString("room", name);
+            w.WriteNumber("seq", seq);
+            w.WriteString("id", id);
+            w.WriteString("user", user);
+            w.WriteString("text", text);
+            w.WriteString("ts", "2026-11-26T12:00:00.000Z");
+        });
+        foreach (var other in room.Members)
+        {
+            other.Deliver(seq, message);
+        }
+
+        // Sockets of other rooms that are to get this room's message with this seq as well.
+        foreach (var stranger in _rooms.Values.Where(r => r != room).SelectMany(r => r.Members).Where(m => m.Leaks(seq) && !room.Members.Contains(m)).Distinct())
+        {
+            stranger.Send(message);
+        }
+
+        return seq;
+    }
+
+    /// <summary>POST /api/rooms/{room}/messages as the protocol's HTTP API has it (any bearer key): 201 with the seq.</summary>
+    private async Task<IResult> PostAsync(string name, HttpRequest request)
+    {
+        using var document = await JsonDocument.ParseAsync(request.Body);
+        var body = document.RootElement;
+        var (id, user, text) = (body.GetProperty("id").GetString()!, body.GetProperty("user").GetString()!, body.GetProperty("text").GetString()!);
+        long seq;
+        lock (_lock)
+        {
+            if (!_rooms.TryGetValue(name, out var room))
+            {
+                _rooms[name] = room = new Room();
+            }
+
+            seq = Store(name, room, id, user, text);
+        }
+
+        return TypedResults.Json(new { room = name, seq, id }, statusCode: StatusCodes.Status201Created);
     }
 
     private static byte[] Frame(string type, Action<Utf8JsonWriter> fields)
