@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -23,9 +24,13 @@ public static class ChatGatewayExtensions
             .Validate(o => o.MaxFrameBytes > 0 && o.OutboundQueueLimit > 1 && o.MaxRoomsPerConnection > 0, "Chat:Gateway limits must be positive")
             .Validate(o => o.SendsPerSecond > 0 && o.SendBurst >= o.SendsPerSecond, "Chat:Gateway:SendBurst must be at least SendsPerSecond")
             .Validate(o => o.HistoryOnJoin >= 0 && o.RecoveryLimit > 0, "Chat:Gateway history limits must be positive")
+            .Validate(o => o.SocketIOQueues >= 0, "Chat:Gateway:SocketIOQueues must be 0 (the thread pool) or more")
             // HS256 keys shorter than the hash (RFC 7518 3.2) are refused by the token library on every token; say so at start-up instead.
             .Validate(o => string.IsNullOrEmpty(o.JwtSigningKey) || Encoding.UTF8.GetByteCount(o.JwtSigningKey) >= 32, "Chat:Gateway:JwtSigningKey must be at least 32 bytes (256 bits) for HS256")
             .ValidateOnStart();
+
+        builder.Services.AddOptions<SocketTransportOptions>()
+            .Configure<IOptions<ChatGatewayOptions>>((sockets, chat) => sockets.IOQueueCount = chat.Value.SocketIOQueues);
 
         builder.Services.AddSingleton<RoomHub>();
         builder.Services.AddSingleton<ConnectionRegistry>();
