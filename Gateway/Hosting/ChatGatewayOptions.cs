@@ -47,10 +47,10 @@ public sealed class ChatGatewayOptions
     /// Kestrel's socket I/O queues (<c>SocketTransportOptions.IOQueueCount</c>): the queues that run
     /// every socket's sends and receives; 0 hands them to the thread pool directly. Kestrel's own
     /// default is one per processor. The default here is half the processors, at least one: on the
-    /// 2-core machine of docs/performance.md one queue took the gateway's CPU for a steady
-    /// 1,000-socket fan-out from 96–98 % to 85–90 % of a core and its p99 from 23–28 to 19–24 ms,
-    /// with the other scenarios unchanged (docs/performance-notes.md, "Kestrel's I/O queues");
-    /// larger machines were not measured.
+    /// 2-core machine of docs/performance.md one queue instead of two lowered the steady 1,000-socket
+    /// fan-out's p99 over seven side-by-side runs of each (from 22.8–29.5 ms, median 26.7, to
+    /// 19.1–23.7 ms, median 21.1), one room unchanged (docs/performance-notes.md, "Kestrel's I/O
+    /// queues"). Larger machines were not measured.
     /// </summary>
     public int SocketIOQueues { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
