@@ -41,13 +41,13 @@ internal static class SideBySideCommand
         }
 
         var order = arms ?? runs.Select(r => r.Arm).Distinct(StringComparer.Ordinal).ToArray();
-        var leftOut = runs.Where(r => !order.Contains(r.Arm, StringComparer.Ordinal)).Select(r => r.Run).ToList();
-        if (leftOut.Count > 0)
+        var inArms = runs.ToLookup(r => order.Contains(r.Arm, StringComparer.Ordinal));
+        if (inArms[false].Any())
         {
-            AnsiConsole.MarkupLine($"[yellow]left out, not of any arm in --arms:[/] {Markup.Escape(string.Join(", ", leftOut))}");
+            AnsiConsole.MarkupLine($"[yellow]left out, not of any arm in --arms:[/] {Markup.Escape(string.Join(", ", inArms[false].Select(r => r.Run)))}");
         }
 
-        runs = [.. runs.Where(r => order.Contains(r.Arm, StringComparer.Ordinal)).OrderBy(r => Array.IndexOf(order, r.Arm)).ThenBy(r => r.Run, StringComparer.Ordinal)];
+        runs = [.. inArms[true].OrderBy(r => Array.IndexOf(order, r.Arm)).ThenBy(r => r.Run, StringComparer.Ordinal)];
 
         var table = new Table().Title($"[bold]side by side[/] ({Markup.Escape(directory)})").AddColumn("scenario: metric (unit)");
         var columns = new List<(string Arm, int? Run)>();

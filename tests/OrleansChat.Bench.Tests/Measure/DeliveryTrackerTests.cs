@@ -68,12 +68,7 @@ public sealed class DeliveryTrackerTests
     [Fact]
     public async Task TwoSwappedMessagesOfOneSenderAreOutOfOrderByIdAndBySeqButNotLost()
     {
-        var tracker = NewTracker();
-        (int Offset, long Seq)[] deliveries = [(0, 101), (1, 102), (3, 104), (2, 103), (4, 105)];
-        foreach (var (offset, seq) in deliveries)
-        {
-            tracker.Record(offset, FirstSender, seq);
-        }
+        var tracker = TrackerAfter((0, 101), (1, 102), (3, 104), (2, 103), (4, 105));
 
         var report = await ReportAsync(tracker, Enumerable.Range(0, 5), BaseSeq + 5);
 
@@ -103,12 +98,7 @@ public sealed class DeliveryTrackerTests
     [Fact]
     public async Task AMessageDeliveredTwiceIsOneDuplicateAndCountsAsOutOfOrderBySeq()
     {
-        var tracker = NewTracker();
-        (int Offset, long Seq)[] deliveries = [(0, 101), (1, 102), (2, 103), (2, 103), (3, 104)];
-        foreach (var (offset, seq) in deliveries)
-        {
-            tracker.Record(offset, FirstSender, seq);
-        }
+        var tracker = TrackerAfter((0, 101), (1, 102), (2, 103), (2, 103), (3, 104));
 
         var report = await ReportAsync(tracker, Enumerable.Range(0, 4), BaseSeq + 4);
 
@@ -124,12 +114,7 @@ public sealed class DeliveryTrackerTests
         // Three messages acked; the receiver has the first twice and the second, the third is late.
         // The drain waits while a receiver has fewer different messages than were acked: counting
         // frames (three) would end it before the third arrives, and report it lost.
-        var tracker = NewTracker();
-        (int Offset, long Seq)[] deliveries = [(0, 101), (0, 101), (1, 102)];
-        foreach (var (offset, seq) in deliveries)
-        {
-            tracker.Record(offset, FirstSender, seq);
-        }
+        var tracker = TrackerAfter((0, 101), (0, 101), (1, 102));
 
         Assert.Equal(3, tracker.Received);
         Assert.Equal(2, tracker.Distinct);
@@ -175,6 +160,18 @@ public sealed class DeliveryTrackerTests
     }
 
     private static DeliveryTracker NewTracker() => new("r", room: 0, Capacity, BaseSeq, FirstSender, senders: 2);
+
+    /// <summary>A tracker that has received these (log offset, seq) deliveries, in this order, all from the first sender.</summary>
+    private static DeliveryTracker TrackerAfter(params (int Offset, long Seq)[] deliveries)
+    {
+        var tracker = NewTracker();
+        foreach (var (offset, seq) in deliveries)
+        {
+            tracker.Record(offset, FirstSender, seq);
+        }
+
+        return tracker;
+    }
 
     private static async Task<ReceiverReport> ReportAsync(DeliveryTracker tracker, IEnumerable<int> ackedOffsets, long ackedSeq)
     {
