@@ -54,6 +54,14 @@ public sealed class ChatGatewayOptions
     /// </summary>
     public int SocketIOQueues { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>
+    /// Whether a WebSocket upgrade to <c>/ws</c> is taken off the connection before Kestrel's
+    /// HTTP/1.1 layer (<see cref="Transport.DirectUpgrade"/>), so an idle socket holds no HTTP
+    /// request objects for its life. Default true; false serves every socket through the HTTP
+    /// pipeline, as any request that this path does not accept is served anyway.
+    /// </summary>
+    public bool DirectUpgrade { get; set; } = true;
+
     /// <summary>How long a closing socket gets to take its close frame before it is aborted. Default 5 s.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

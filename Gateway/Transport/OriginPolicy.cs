@@ -7,16 +7,12 @@ namespace OrleansChat.Gateway.Transport;
 public static class OriginPolicy
 {
     /// <summary>True when the request has no Origin, or its Origin is allowed.</summary>
-    public static bool IsAllowed(HttpRequest request, IEnumerable<string> allowed)
-    {
-        var origin = request.Headers.Origin.ToString();
-        if (string.IsNullOrEmpty(origin))
-        {
-            return true;
-        }
+    public static bool IsAllowed(HttpRequest request, IEnumerable<string> allowed) =>
+        IsAllowed(request.Headers.Origin.ToString(), $"{request.Scheme}://{request.Host.Value}", allowed);
 
-        var own = $"{request.Scheme}://{request.Host.Value}";
-        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
-            || allowed.Any(a => string.Equals(origin, a.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
-    }
+    /// <summary>True when <paramref name="origin"/> is empty, the gateway's own (<paramref name="own"/>, scheme://host:port) or allowed.</summary>
+    public static bool IsAllowed(string? origin, string own, IEnumerable<string> allowed) =>
+        string.IsNullOrEmpty(origin)
+        || string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
+        || allowed.Any(a => string.Equals(origin, a.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
 }

@@ -55,6 +55,15 @@ public sealed partial class WebSocketEndpoint(
             KeepAliveInterval = _options.PingInterval,
             KeepAliveTimeout = _options.PongTimeout,
         });
+        await RunAsync(socket, user);
+    }
+
+    /// <summary>
+    /// Runs an accepted socket's session until it closes, whichever way it was accepted (here or by
+    /// <see cref="DirectUpgrade"/>).
+    /// </summary>
+    public async Task RunAsync(WebSocket socket, string user)
+    {
         var limits = new TransportLimits(_options.MaxFrameBytes, _options.OutboundQueueLimit, _options.CloseTimeout);
         using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), limits, loggerFactory.CreateLogger<WebSocketConnection>());
         await using var session = new ChatSession(connection, user, hub, _options, metrics, loggerFactory.CreateLogger<ChatSession>());

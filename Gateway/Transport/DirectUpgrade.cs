@@ -1,0 +1,104 @@
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using OrleansChat.Gateway.Hosting;
+
+namespace OrleansChat.Gateway.Transport;
+
+/// <summary>
+/// Kestrel connection middleware that takes a WebSocket upgrade to <c>/ws</c> straight off the
+/// connection, before Kestrel's HTTP/1.1 layer, and hands every other connection to that layer
+/// untouched. An upgraded socket served through the HTTP pipeline keeps that pipeline's
+/// per-request objects for its whole life (Kestrel's <c>Http1Connection</c> and header
+/// collections, ASP.NET Core's <c>HttpContext</c> and features, their timeouts and state
+/// machines: about 7 KiB of the 18 KiB a socket cost, docs/performance-notes.md); a socket taken
+/// here keeps only Kestrel's transport (the socket and its two pipes) under the framework's
+/// <see cref="WebSocket"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Only a request this class can accept as it stands is taken: a complete, well-formed head in the
+/// connection's first read (<see cref="UpgradeHead"/>), an allowed origin, a valid name or token,
+/// a gateway that is accepting. Anything else, refusals included, is left unread for the HTTP
+/// pipeline, whose <see cref="WebSocketEndpoint"/> makes the same checks and gives the 400, 401,
+/// 403 or 503; so there is one place that answers a request, and the bytes reach it as they came
+/// (the read is advanced to where it began, which Kestrel's next read sees again).
+/// </para>
+/// <para>
+/// It sees the connection's raw bytes, so it must run where those are plain HTTP: with Kestrel's
+/// own HTTPS on an endpoint, it finds no request it can read and every upgrade takes the HTTP
+/// pipeline (still correct). The gateway is meant to sit behind a TLS-terminating proxy or ingress.
+/// </para>
+/// </remarks>
+public sealed partial class DirectUpgrade(
+    ConnectionDelegate next,
+    WebSocketEndpoint endpoint,
+    SocketAuthenticator authenticator,
+    ConnectionRegistry registry,
+    IOptions<ChatGatewayOptions> options,
+    KestrelServerLimits limits,
+    ILogger<DirectUpgrade> logger)
+{
+    private readonly ChatGatewayOptions _options = options.Value;
+
+    /// <summary>Serves one connection: as a socket, or by passing it on to <paramref name="next"/>.</summary>
+    public async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        ReadResult read;
+        // A client that connects and sends nothing is Kestrel's to time out; it gets as long to
+        // start its request here as Kestrel gives it to finish its headers, then goes on to Kestrel.
+        using (var silence = new CancellationTokenSource(limits.RequestHeadersTimeout))
+        {
+            try
+            {
+                read = await input.ReadAsync(silence.Token);
+            }
+            catch (OperationCanceledException) when (silence.IsCancellationRequested)
+            {
+                LogSilent(connection.ConnectionId, limits.RequestHeadersTimeout);
+                await next(connection);
+                return;
+            }
+        }
+
+        long length = 0;
+        var head = read.IsCanceled ? null : UpgradeHead.TryParse(read.Buffer, out length);
+        var user = head is null ? null : await AcceptedUserAsync(head);
+        if (user is null)
+        {
+            input.AdvanceTo(read.Buffer.Start);
+            await next(connection);
+            return;
+        }
+
+        input.AdvanceTo(read.Buffer.GetPosition(length));
+        await connection.Transport.Output.WriteAsync(head!.SwitchingProtocols());
+        using var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
+        {
+            IsServer = true,
+            KeepAliveInterval = _options.PingInterval,
+            KeepAliveTimeout = _options.PongTimeout,
+        });
+        await endpoint.RunAsync(socket, user);
+    }
+
+    /// <summary>The user the request connects as, when <see cref="WebSocketEndpoint.HandleAsync"/> would accept it too.</summary>
+    private async Task<string?> AcceptedUserAsync(UpgradeHead head)
+    {
+        if (!registry.IsAccepting || !OriginPolicy.IsAllowed(head.Origin, $"http://{head.Host}", _options.AllowedOrigins))
+        {
+            return null;
+        }
+
+        var query = QueryHelpers.ParseQuery(head.Query);
+        var login = await authenticator.CheckAsync(query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
+        return login.User;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]
+    private partial void LogSilent(string connectionId, TimeSpan timeout);
+}

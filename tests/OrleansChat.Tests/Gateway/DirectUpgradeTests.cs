@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Gateway;
+
+/// <summary>
+/// A socket to <c>/ws</c> is taken off the connection before Kestrel's HTTP layer
+/// (<c>Chat:Gateway:DirectUpgrade</c>, on by default); every request it does not accept, refusals
+/// included, still reaches the HTTP pipeline. What that saves an idle socket is measured in the bench.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class DirectUpgradeTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task ASocketIsServedWithoutAnHttpRequestAndARefusalByTheHttpPipeline()
+    {
+        var requests = new WsRequests();
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, configure: requests.Count);
+
+        await using var alice = await ChatClient.ConnectAsync(gateway, "alice", o => o.SetRequestHeader("Origin", $"http://{gateway.Address.Authority}"));
+        await alice.JoinAsync(Rooms.New());
+        Assert.Equal("welcome", alice.Frames[0].Type());
+        Assert.Equal(0, requests.Seen);
+
+        var (badName, _) = await UpgradeRequest.SendAsync(gateway.SocketWithQuery("name=%3Cb%3E"));
+        Assert.Equal(HttpStatusCode.BadRequest, badName);
+        Assert.Equal(1, requests.Seen);
+    }
+
+    [Fact]
+    public async Task WithTheDirectUpgradeOffASocketGoesThroughTheHttpPipeline()
+    {
+        var requests = new WsRequests();
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:DirectUpgrade"] = "false",
+        }, requests.Count);
+
+        await using var alice = await ChatClient.ConnectAsync(gateway, "alice");
+        await alice.JoinAsync(Rooms.New());
+
+        Assert.Equal(1, requests.Seen);
+    }
+
+    [Fact]
+    public async Task AConnectionThatNeverSendsARequestIsClosed()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, configure: builder => builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(1);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(1);
+        }));
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await silent.ConnectAsync(new IPEndPoint(IPAddress.Loopback, gateway.Address.Port));
+
+        // Kestrel gives up on it a second or two after the direct upgrade has passed it on.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var read = await silent.ReceiveAsync(new byte[16], SocketFlags.None, limit.Token);
+
+        Assert.Equal(0, read);
+    }
+
+    [Fact]
+    public async Task AConnectionSilentAtFirstIsPassedOnToHttpAndServed()
+    {
+        using var logs = new CapturedLogs();
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:OrleansChat"] = "Debug",
+        }, builder =>
+        {
+            builder.Logging.AddProvider(logs);
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(1));
+        });
+        using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await late.ConnectAsync(new IPEndPoint(IPAddress.Loopback, gateway.Address.Port));
+        await Eventually.TrueAsync(() => Task.FromResult(logs.Entries.Any(e => e.Contains("sent nothing", StringComparison.Ordinal))));
+
+        await late.SendAsync("GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
+        using var answer = new MemoryStream();
+        await new NetworkStream(late).CopyToAsync(answer);
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", Encoding.ASCII.GetString(answer.ToArray()), StringComparison.Ordinal);
+    }
+
+    /// <summary>Counts the requests for <c>/ws</c> that reach ASP.NET Core's pipeline.</summary>
+    private sealed class WsRequests : IStartupFilter
+    {
+        private int _seen;
+
+        public int Seen => Volatile.Read(ref _seen);
+
+        public void Count(WebApplicationBuilder builder) => builder.Services.AddSingleton<IStartupFilter>(this);
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, after) =>
+            {
+                if (context.Request.Path == "/ws")
+                {
+                    Interlocked.Increment(ref _seen);
+                }
+
+                return after(context);
+            });
+            next(app);
+        };
+    }
+}
