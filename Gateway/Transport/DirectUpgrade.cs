@@ -47,6 +47,29 @@ public sealed partial class DirectUpgrade(
     /// <summary>Serves one connection: as a socket, or by passing it on to <paramref name="next"/>.</summary>
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
+        var user = await TryUpgradeAsync(connection);
+        if (user is null)
+        {
+            await next(connection);
+            return;
+        }
+
+        // The socket's whole life runs in this frame, so it holds no more than the socket and the user.
+        using var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
+        {
+            IsServer = true,
+            KeepAliveInterval = _options.PingInterval,
+            KeepAliveTimeout = _options.PongTimeout,
+        });
+        await endpoint.RunAsync(socket, user);
+    }
+
+    /// <summary>
+    /// Reads the connection's first bytes and, for an upgrade this gateway accepts, consumes the head
+    /// and answers <c>101</c>; otherwise leaves every byte unread and returns null.
+    /// </summary>
+    private async Task<string?> TryUpgradeAsync(ConnectionContext connection)
+    {
         var input = connection.Transport.Input;
         ReadResult read;
         // A client that connects and sends nothing is Kestrel's to time out; it gets as long to
@@ -60,8 +83,7 @@ public sealed partial class DirectUpgrade(
             catch (OperationCanceledException) when (silence.IsCancellationRequested)
             {
                 LogSilent(connection.ConnectionId, limits.RequestHeadersTimeout);
-                await next(connection);
-                return;
+                return null;
             }
         }
 
@@ -71,19 +93,12 @@ public sealed partial class DirectUpgrade(
         if (user is null)
         {
             input.AdvanceTo(read.Buffer.Start);
-            await next(connection);
-            return;
+            return null;
         }
 
         input.AdvanceTo(read.Buffer.GetPosition(length));
         await connection.Transport.Output.WriteAsync(head!.SwitchingProtocols());
-        using var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
-        {
-            IsServer = true,
-            KeepAliveInterval = _options.PingInterval,
-            KeepAliveTimeout = _options.PongTimeout,
-        });
-        await endpoint.RunAsync(socket, user);
+        return user;
     }
 
     /// <summary>The user the request connects as, when <see cref="WebSocketEndpoint.HandleAsync"/> would accept it too.</summary>

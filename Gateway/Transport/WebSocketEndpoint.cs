@@ -8,8 +8,10 @@ using OrleansChat.Gateway.Sessions;
 namespace OrleansChat.Gateway.Transport;
 
 /// <summary>
-/// <c>GET /ws</c>: checks the request before any upgrade (origin 403, name 400 or token 401),
-/// accepts the socket with the framework's keep-alive pings, and runs its session until it closes.
+/// <c>GET /ws</c> on the HTTP pipeline: checks the request before any upgrade (origin 403, name 400
+/// or token 401), accepts the socket with the framework's keep-alive pings, and runs its session
+/// until it closes. Upgrades that pass every check are usually taken before this, off the
+/// connection (<see cref="DirectUpgrade"/>); this serves the rest and gives every refusal.
 /// </summary>
 public sealed partial class WebSocketEndpoint(
     RoomHub hub,
@@ -20,6 +22,7 @@ public sealed partial class WebSocketEndpoint(
     ILoggerFactory loggerFactory)
 {
     private readonly ChatGatewayOptions _options = options.Value;
+    private readonly TransportLimits _limits = new(options.Value.MaxFrameBytes, options.Value.OutboundQueueLimit, options.Value.CloseTimeout);
     private readonly ILogger _logger = loggerFactory.CreateLogger<WebSocketEndpoint>();
 
     /// <summary>Handles one request to <c>/ws</c>.</summary>
@@ -64,8 +67,7 @@ public sealed partial class WebSocketEndpoint(
     /// </summary>
     public async Task RunAsync(WebSocket socket, string user)
     {
-        var limits = new TransportLimits(_options.MaxFrameBytes, _options.OutboundQueueLimit, _options.CloseTimeout);
-        using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), limits, loggerFactory.CreateLogger<WebSocketConnection>());
+        using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), _limits, loggerFactory.CreateLogger<WebSocketConnection>());
         await using var session = new ChatSession(connection, user, hub, _options, metrics, loggerFactory.CreateLogger<ChatSession>());
         using var registration = registry.Add(connection);
         connection.FrameSent += metrics.FrameSent;
