@@ -7,6 +7,36 @@ namespace OrleansChat.Tests.Gateway;
 public sealed class PresenceAndTypingTests(ClusterFixture cluster) : TwoGatewaysTest(cluster)
 {
     [Fact]
+    public async Task AGatewayRenewsItsRoomsWithCallsInFlightTogether()
+    {
+        string[] rooms = [Rooms.New(), Rooms.New(), Rooms.New()];
+        await using var alice = await ChatClient.ConnectAsync(East, "alice");
+        foreach (var room in rooms)
+        {
+            await alice.JoinAsync(room);
+            HeldRenewals.Hold(room);
+        }
+
+        int[] waiting;
+        try
+        {
+            // One after another, the first held renewal would keep the other two from being sent at all.
+            await Eventually.TrueAsync(() => Task.FromResult(rooms.All(room => HeldRenewals.Waiting(room) > 0)));
+            waiting = [.. rooms.Select(HeldRenewals.Waiting)];
+        }
+        finally
+        {
+            foreach (var room in rooms)
+            {
+                HeldRenewals.Release(room);
+            }
+        }
+
+        // And a room's next renewal waits for its last: one each in flight, not a pile behind a slow room.
+        Assert.Equal([1, 1, 1], waiting);
+    }
+
+    [Fact]
     public async Task PresenceAcrossGatewaysCountsEachNameOnce()
     {
         var room = Rooms.New();

@@ -24,14 +24,14 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
     public static void Hold(string room) => HeldRooms[room] = new Gate();
 
     /// <summary>How many writes for the room have started waiting since <see cref="Hold"/>.</summary>
-    public static int HeldWrites(string room) => HeldRooms.TryGetValue(room, out var gate) ? Volatile.Read(ref gate.Waiting) : 0;
+    public static int HeldWrites(string room) => HeldRooms.TryGetValue(room, out var gate) ? gate.Waiting : 0;
 
     /// <summary>Lets the room's waiting writes, and later ones, go on.</summary>
     public static void Release(string room)
     {
         if (HeldRooms.TryRemove(room, out var gate))
         {
-            gate.Open.TrySetResult();
+            gate.Open();
         }
     }
 
@@ -47,8 +47,7 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
         var room = grainId.Key.ToString()!;
         if (HeldRooms.TryGetValue(room, out var gate))
         {
-            Interlocked.Increment(ref gate.Waiting);
-            await gate.Open.Task;
+            await gate.PassAsync();
         }
 
         if (FailingRooms.ContainsKey(room))
@@ -66,10 +65,4 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ClearStateAsync(stateName, grainId, grainState);
-
-    private sealed class Gate
-    {
-        public readonly TaskCompletionSource Open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public int Waiting;
-    }
 }

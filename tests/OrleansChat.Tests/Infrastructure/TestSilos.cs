@@ -9,7 +9,7 @@ namespace OrleansChat.Tests.Infrastructure;
 
 /// <summary>
 /// Configures each test silo exactly as the real silo is configured (<see cref="ChatSiloExtensions.AddChatGrains"/>),
-/// with a small history window so window rules are quick to reach, and room storage wrapped by <see cref="FaultyGrainStorage"/>.
+/// with a small history window so window rules are quick to reach, room storage wrapped by <see cref="FaultyGrainStorage"/>, and presence renewals that <see cref="HeldRenewals"/> can hold.
 /// </summary>
 public sealed class TestSilos : ISiloConfigurator
 {
@@ -35,5 +35,6 @@ public sealed class TestSilos : ISiloConfigurator
         siloBuilder.AddChatMemoryStorage("chat-inner");
         siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ChatStorage.RoomStorage, (sp, _) =>
             new FaultyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>("chat-inner")));
+        siloBuilder.AddIncomingGrainCallFilter<HeldRenewals>();
     }
 }
