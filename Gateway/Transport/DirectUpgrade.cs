@@ -14,7 +14,7 @@ namespace OrleansChat.Gateway.Transport;
 /// untouched. An upgraded socket served through the HTTP pipeline keeps that pipeline's
 /// per-request objects for its whole life (Kestrel's <c>Http1Connection</c> and header
 /// collections, ASP.NET Core's <c>HttpContext</c> and features, their timeouts and state
-/// machines: about 7 KiB of the 18 KiB a socket cost, docs/performance-notes.md); a socket taken
+/// machines: about 6.5 KiB of the 18.5 KiB a socket cost, docs/performance-notes.md); a socket taken
 /// here keeps only Kestrel's transport (the socket and its two pipes) under the framework's
 /// <see cref="WebSocket"/>.
 /// </summary>
