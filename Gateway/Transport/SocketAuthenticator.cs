@@ -16,8 +16,6 @@ namespace OrleansChat.Gateway.Transport;
 /// </summary>
 public sealed partial class SocketAuthenticator(IOptions<ChatGatewayOptions> options, ILogger<SocketAuthenticator> logger)
 {
-    private const string NoToken = "no token";
-
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TokenValidationParameters? _parameters = ValidationParameters(options.Value);
 
@@ -30,14 +28,14 @@ public sealed partial class SocketAuthenticator(IOptions<ChatGatewayOptions> opt
             return (login.User, null);
         }
 
-        if (login.Unauthorized)
+        if (login.TokenRefused is { } why)
         {
-            LogRefused(login.Reason);
+            LogRefused(why);
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            return (null, Results.Problem(login.Reason == NoToken ? "'token' with a signed JWT is required" : "the token is not valid", statusCode: StatusCodes.Status401Unauthorized));
+            return (null, Results.Problem(login.Detail, statusCode: StatusCodes.Status401Unauthorized));
         }
 
-        return (null, Results.Problem(login.Reason, statusCode: StatusCodes.Status400BadRequest));
+        return (null, Results.Problem(login.Detail, statusCode: StatusCodes.Status400BadRequest));
     }
 
     /// <summary>
@@ -51,20 +49,20 @@ public sealed partial class SocketAuthenticator(IOptions<ChatGatewayOptions> opt
         {
             var chosen = MessageRules.NormalizeUser(name);
             return chosen is null
-                ? SocketLogin.Refused("'name' must be 1 to 32 letters, digits, spaces, '_', '-' or '.'", unauthorized: false)
+                ? SocketLogin.BadName("'name' must be 1 to 32 letters, digits, spaces, '_', '-' or '.'")
                 : SocketLogin.As(chosen);
         }
 
         if (token.Count != 1 || string.IsNullOrEmpty(token[0]))
         {
-            return SocketLogin.Refused(NoToken, unauthorized: true);
+            return SocketLogin.Unauthorized("'token' with a signed JWT is required", "no token");
         }
 
         var result = await _handler.ValidateTokenAsync(token[0], _parameters);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
             // The exception's type says why (expired, bad signature, wrong issuer) without carrying the token.
-            return SocketLogin.Refused(result.Exception?.GetType().Name ?? "invalid token", unauthorized: true);
+            return SocketLogin.Unauthorized("the token is not valid", result.Exception?.GetType().Name ?? "invalid token");
         }
 
         var claimed = jwt.TryGetPayloadValue<string>("name", out var claimedName) && !string.IsNullOrEmpty(claimedName) ? claimedName
@@ -72,7 +70,7 @@ public sealed partial class SocketAuthenticator(IOptions<ChatGatewayOptions> opt
             : null;
         var user = MessageRules.NormalizeUser(claimed);
         return user is null
-            ? SocketLogin.Refused("the token's 'name' (or 'sub') is not a valid display name", unauthorized: false)
+            ? SocketLogin.BadName("the token's 'name' (or 'sub') is not a valid display name")
             : SocketLogin.As(user);
     }
 
@@ -95,12 +93,19 @@ public sealed partial class SocketAuthenticator(IOptions<ChatGatewayOptions> opt
     private partial void LogRefused(string reason);
 }
 
-/// <summary>The outcome of <see cref="SocketAuthenticator.CheckAsync"/>: a user, or why not (401 when <see cref="Unauthorized"/>, else 400).</summary>
-public readonly record struct SocketLogin(string? User, string Reason, bool Unauthorized)
+/// <summary>
+/// The outcome of <see cref="SocketAuthenticator.CheckAsync"/>: a user, or the refusal's
+/// <see cref="Detail"/> for the client, with <see cref="TokenRefused"/> (for the log, never the
+/// token itself) when it is a 401 rather than a 400.
+/// </summary>
+public readonly record struct SocketLogin(string? User, string Detail, string? TokenRefused)
 {
     /// <summary>Connects as <paramref name="user"/>.</summary>
-    public static SocketLogin As(string user) => new(user, "", false);
+    public static SocketLogin As(string user) => new(user, "", null);
 
-    /// <summary>Refuses the request for <paramref name="reason"/>.</summary>
-    public static SocketLogin Refused(string reason, bool unauthorized) => new(null, reason, unauthorized);
+    /// <summary>A 400: the name (chosen, or the token's) breaks the name rules.</summary>
+    public static SocketLogin BadName(string detail) => new(null, detail, null);
+
+    /// <summary>A 401: no token, or one that does not validate, for <paramref name="why"/>.</summary>
+    public static SocketLogin Unauthorized(string detail, string why) => new(null, detail, why);
 }
