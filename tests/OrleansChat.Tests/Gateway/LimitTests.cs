@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
@@ -76,13 +77,9 @@ public sealed class LimitTests(ClusterFixture cluster)
         await neighbour.JoinAsync(room);
         using var paused = await PausedReader.JoinAsync(gateway, "alice", room);
 
-        // Posted straight to the grain: many large messages, more than the socket buffers and the queue hold.
-        var grain = cluster.Client.GetGrain<IChatRoomGrain>(room);
+        // Many large messages, more than the socket buffers and the queue hold.
         const int total = 1500;
-        for (var i = 1; i <= total; i++)
-        {
-            await grain.PostAsync(new PostRequest("carol", $"m-{i}", new string('z', 3900) + i));
-        }
+        await PostLargeMessagesAsync(room, total);
 
         var received = await neighbour.WaitForCountAsync(f => f.IsMessageIn(room), total, TimeSpan.FromSeconds(60));
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), received.Select(f => f.Num("seq")));
@@ -91,6 +88,31 @@ public sealed class LimitTests(ClusterFixture cluster)
         Assert.Equal((WebSocketCloseStatus)1013, status);
         Assert.Equal("slow consumer", description);
         Assert.InRange(messages, 0, total - 1);
+    }
+
+    [Fact]
+    public async Task PingsWaitWhileAFrameIsStuckBehindAReaderThatStoppedReading()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            // A ping every 10 ms, so the keep-alive tries many while alice's socket cannot take a byte; none may
+            // go out in the middle of a frame or beside a write that is waiting for room.
+            ["Chat:Gateway:PingInterval"] = "00:00:00.010",
+            ["Chat:Gateway:PongTimeout"] = "00:01:00",
+        });
+        var room = Rooms.New();
+        await using var neighbour = await ChatClient.ConnectAsync(gateway, "bob");
+        await neighbour.JoinAsync(room);
+        using var paused = await PausedReader.JoinAsync(gateway, "alice", room);
+
+        const int total = 300;
+        await PostLargeMessagesAsync(room, total);
+
+        // Far more than the sockets buffer: by the time bob has them all, alice's socket has long been full.
+        await neighbour.WaitForCountAsync(f => f.IsMessageIn(room), total, TimeSpan.FromSeconds(60));
+        var seqs = await paused.ReadMessagesAsync(total);
+
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), seqs);
     }
 
     [Fact]
@@ -126,6 +148,16 @@ public sealed class LimitTests(ClusterFixture cluster)
 
         await bob.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "alice" && f.Str("event") == "leave");
         Assert.Equal(["bob"], await cluster.Client.GetGrain<IChatRoomGrain>(room).GetMembersAsync());
+    }
+
+    /// <summary>Posts messages of about 4 KB (seq 1 to <paramref name="total"/>) straight to the room's grain, one after another.</summary>
+    private async Task PostLargeMessagesAsync(string room, int total)
+    {
+        var grain = cluster.Client.GetGrain<IChatRoomGrain>(room);
+        for (var i = 1; i <= total; i++)
+        {
+            await grain.PostAsync(new PostRequest("carol", $"m-{i}", new string('z', 3900) + i));
+        }
     }
 
     /// <summary>
@@ -171,6 +203,24 @@ public sealed class LimitTests(ClusterFixture cluster)
 
                 messages += frame.Contains("\"type\":\"message\"", StringComparison.Ordinal) ? 1 : 0;
             }
+        }
+
+        /// <summary>Reads on until <paramref name="count"/> message frames came; returns their seqs in order.</summary>
+        public async Task<List<long>> ReadMessagesAsync(int count)
+        {
+            var seqs = new List<long>();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (seqs.Count < count)
+            {
+                var frame = await ReadFrameAsync(cts.Token) ?? throw new IOException("closed after " + seqs.Count + " messages");
+                using var json = JsonDocument.Parse(frame);
+                if (json.RootElement.GetProperty("type").GetString() == "message")
+                {
+                    seqs.Add(json.RootElement.GetProperty("seq").GetInt64());
+                }
+            }
+
+            return seqs;
         }
 
         public void Dispose()

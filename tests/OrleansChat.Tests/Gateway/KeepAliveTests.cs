@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Gateway;
+
+/// <summary>
+/// The protocol's keep-alive on sockets taken off the connection comes from the gateway's one
+/// timer (<c>SocketKeepAlive</c>): pings at the interval, written between the WebSocket's own
+/// frames. A peer that never answers is dropped: LimitTests.APeerThatNeverAnswersPingsIsDroppedAndLeavesTheRoom.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class KeepAliveTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task AnIdleSocketIsPingedAfterItsWelcome()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:PingInterval"] = "00:00:00.200",
+            ["Chat:Gateway:PongTimeout"] = "00:00:05",
+        });
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, gateway.Address.Port));
+        await using var stream = new NetworkStream(socket);
+        var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"GET /ws?name=alice HTTP/1.1\r\nHost: {gateway.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+
+        var head = await ReadHeadAsync(stream, limit.Token);
+        var welcome = await ReadFrameAsync(stream, limit.Token);
+        var next = await ReadFrameAsync(stream, limit.Token);
+
+        Assert.StartsWith("HTTP/1.1 101 ", head, StringComparison.Ordinal);
+        Assert.Equal(0x81, welcome.Header); // a final text frame
+        Assert.Contains("\"type\":\"welcome\"", Encoding.UTF8.GetString(welcome.Payload), StringComparison.Ordinal);
+        Assert.Equal(0x89, next.Header); // a final ping
+        Assert.Empty(next.Payload);
+    }
+
+    [Fact]
+    public async Task PingsEveryFewMillisecondsNeverBreakAFrameOfABurst()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:PingInterval"] = "00:00:00.010",
+            ["Chat:Gateway:PongTimeout"] = "00:00:05",
+        });
+        var room = Rooms.New();
+        await using var bob = await ChatClient.ConnectAsync(gateway, "bob");
+        await bob.JoinAsync(room);
+        var grain = cluster.Client.GetGrain<IChatRoomGrain>(room);
+
+        // Posted without waiting, so the messages reach bob's socket back to back while pings go out beside them.
+        await Task.WhenAll(Enumerable.Range(1, 400).Select(i => grain.PostAsync(new PostRequest("carol", $"m-{i}", $"text {i} {new string('x', 200)}"))));
+        var messages = await bob.WaitForCountAsync(f => f.Type() == "message", 400, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Enumerable.Range(1, 400).Select(i => (long)i), messages.Select(m => m.GetProperty("seq").GetInt64()));
+        Assert.Null(bob.CloseStatus);
+    }
+
+    private static async Task<string> ReadHeadAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            await stream.ReadExactlyAsync(one, cancellationToken);
+            head.Append((char)one[0]);
+        }
+
+        return head.ToString();
+    }
+
+    private static async Task<(byte Header, byte[] Payload)> ReadFrameAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        var header = new byte[2];
+        await stream.ReadExactlyAsync(header, cancellationToken);
+        int length = header[1] & 0x7F;
+        if (length == 126)
+        {
+            var extended = new byte[2];
+            await stream.ReadExactlyAsync(extended, cancellationToken);
+            length = (extended[0] << 8) | extended[1];
+        }
+
+        var payload = new byte[length];
+        await stream.ReadExactlyAsync(payload, cancellationToken);
+        return (header[0], payload);
+    }
+}
