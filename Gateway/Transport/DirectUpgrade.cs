@@ -39,7 +39,6 @@ public sealed partial class DirectUpgrade(
     SocketAuthenticator authenticator,
     ConnectionRegistry registry,
     IOptions<ChatGatewayOptions> options,
-    SocketKeepAlive keepAlive,
     KestrelServerLimits limits,
     ILogger<DirectUpgrade> logger)
 {
@@ -56,14 +55,12 @@ public sealed partial class DirectUpgrade(
         }
 
         // The socket's whole life runs in this frame, so it holds no more than the socket and the user.
-        // Its pings come from the gateway's one keep-alive timer, not one timer per socket in the runtime.
-        var stream = new DuplexPipeStream(connection.Transport);
-        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        using var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
         {
             IsServer = true,
-            KeepAliveInterval = TimeSpan.Zero,
+            KeepAliveInterval = _options.PingInterval,
+            KeepAliveTimeout = _options.PongTimeout,
         });
-        using var pings = keepAlive.Track(socket, stream);
         await endpoint.RunAsync(socket, user);
     }
 

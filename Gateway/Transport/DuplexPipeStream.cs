@@ -18,20 +18,9 @@ namespace OrleansChat.Gateway.Transport;
 /// </remarks>
 public sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
 {
-    // RFC 6455 section 5.5.2: FIN and opcode 0x9 (ping), unmasked (server to client), no payload.
-    private static readonly byte[] PingFrame = [0x89, 0x00];
-
     private readonly Stream _input = transport.Input.AsStream(leaveOpen: true);
     private readonly Stream _output = transport.Output.AsStream(leaveOpen: true);
-
-    // One writer at a time on the output pipe: the WebSocket's frames (it sends one frame per write,
-    // one at a time) and the keep-alive's pings. A pipe takes one flush at a time.
-    private readonly SemaphoreSlim _writing = new(1, 1);
-    private long _lastReadAt = Environment.TickCount64;
     private int _disposed;
-
-    /// <summary>When bytes last came from the peer (<see cref="Environment.TickCount64"/>).</summary>
-    public long LastReadAt => Volatile.Read(ref _lastReadAt);
 
     /// <inheritdoc />
     public override bool CanRead => true;
@@ -53,16 +42,10 @@ public sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
     }
 
     /// <inheritdoc />
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var read = await _input.ReadAsync(buffer, cancellationToken);
-        if (read > 0)
-        {
-            Volatile.Write(ref _lastReadAt, Environment.TickCount64);
-        }
-
-        return read;
+        return _input.ReadAsync(buffer, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -70,53 +53,10 @@ public sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <inheritdoc />
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _writing.WaitAsync(cancellationToken);
-        try
-        {
-            await _output.WriteAsync(buffer, cancellationToken);
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
-
-    /// <summary>
-    /// Writes a WebSocket ping frame between the WebSocket's own frames, unless one of those is
-    /// being written (then the caller tries again later). False when nothing was sent.
-    /// </summary>
-    public bool TrySendPing()
-    {
-        if (Volatile.Read(ref _disposed) != 0 || !_writing.Wait(0))
-        {
-            return false;
-        }
-
-        ValueTask flush;
-        try
-        {
-            flush = _output.WriteAsync(PingFrame);
-        }
-        catch
-        {
-            _writing.Release();
-            throw;
-        }
-
-        if (flush.IsCompleted)
-        {
-            _writing.Release();
-            flush.GetAwaiter().GetResult();
-        }
-        else
-        {
-            _ = ReleaseAfterAsync(flush);
-        }
-
-        return true;
+        return _output.WriteAsync(buffer, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -124,7 +64,7 @@ public sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <inheritdoc />
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public override Task FlushAsync(CancellationToken cancellationToken) => _output.FlushAsync(cancellationToken);
 
     /// <inheritdoc />
     public override void Flush() => throw new NotSupportedException("the connection is written asynchronously only");
@@ -140,22 +80,6 @@ public sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
 
     /// <inheritdoc />
     public override void SetLength(long value) => throw new NotSupportedException();
-
-    private async Task ReleaseAfterAsync(ValueTask flush)
-    {
-        try
-        {
-            await flush;
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException)
-        {
-            // The connection is ending; its reader sees that on its own.
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

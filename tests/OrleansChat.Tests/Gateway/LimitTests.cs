@@ -95,8 +95,8 @@ public sealed class LimitTests(ClusterFixture cluster)
     {
         await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
         {
-            // A ping every 10 ms, so the keep-alive tries many while alice's socket cannot take a byte; none may
-            // go out in the middle of a frame or beside a write that is waiting for room.
+            // Pings as often as the keep-alive sends them (the runtime's checks once a second at the most) while alice's
+            // socket cannot take a byte: none may go out in the middle of a frame or beside a write waiting for room.
             ["Chat:Gateway:PingInterval"] = "00:00:00.010",
             ["Chat:Gateway:PongTimeout"] = "00:01:00",
         });
