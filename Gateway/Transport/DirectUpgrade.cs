@@ -21,11 +21,12 @@ namespace OrleansChat.Gateway.Transport;
 /// <remarks>
 /// <para>
 /// Only a request this class can accept as it stands is taken: a complete, well-formed head in the
-/// connection's first read (<see cref="UpgradeHead"/>), an allowed origin, a valid name or token,
-/// a gateway that is accepting. Anything else, refusals included, is left unread for the HTTP
-/// pipeline, whose <see cref="WebSocketEndpoint"/> makes the same checks and gives the 400, 401,
-/// 403 or 503; so there is one place that answers a request, and the bytes reach it as they came
-/// (the read is advanced to where it began, which Kestrel's next read sees again).
+/// connection's first read (<see cref="UpgradeHead"/>) that the endpoint's own rules admit
+/// (<see cref="WebSocketEndpoint.AdmitAsync"/>: origin, name or token, not draining). Anything
+/// else, refusals included, is left unread for the HTTP pipeline, whose <see cref="WebSocketEndpoint"/>
+/// applies the same rules and gives the 400, 401, 403 or 503; so the rules are written once, one
+/// place answers a request, and the bytes reach it as they came (the read is advanced to where it
+/// began, which Kestrel's next read sees again).
 /// </para>
 /// <para>
 /// It sees the connection's raw bytes, so it must run where those are plain HTTP: with Kestrel's
@@ -36,8 +37,6 @@ namespace OrleansChat.Gateway.Transport;
 public sealed partial class DirectUpgrade(
     ConnectionDelegate next,
     WebSocketEndpoint endpoint,
-    SocketAuthenticator authenticator,
-    ConnectionRegistry registry,
     IOptions<ChatGatewayOptions> options,
     KestrelServerLimits limits,
     ILogger<DirectUpgrade> logger)
@@ -89,7 +88,7 @@ public sealed partial class DirectUpgrade(
 
         long length = 0;
         var head = read.IsCanceled ? null : UpgradeHead.TryParse(read.Buffer, out length);
-        var user = head is null ? null : await AcceptedUserAsync(head);
+        var user = head is null ? null : await AdmittedUserAsync(head);
         if (user is null)
         {
             input.AdvanceTo(read.Buffer.Start);
@@ -101,17 +100,12 @@ public sealed partial class DirectUpgrade(
         return user;
     }
 
-    /// <summary>The user the request connects as, when <see cref="WebSocketEndpoint.HandleAsync"/> would accept it too.</summary>
-    private async Task<string?> AcceptedUserAsync(UpgradeHead head)
+    /// <summary>The user the request connects as, when the endpoint's rules admit it (<see cref="WebSocketEndpoint.AdmitAsync"/>).</summary>
+    private async Task<string?> AdmittedUserAsync(UpgradeHead head)
     {
-        if (!registry.IsAccepting || !OriginPolicy.IsAllowed(head.Origin, $"http://{head.Host}", _options.AllowedOrigins))
-        {
-            return null;
-        }
-
         var query = QueryHelpers.ParseQuery(head.Query);
-        var login = await authenticator.CheckAsync(query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
-        return login.User;
+        var admission = await endpoint.AdmitAsync(head.Origin, $"http://{head.Host}", query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
+        return admission.User;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]

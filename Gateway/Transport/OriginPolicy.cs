@@ -6,10 +6,6 @@ namespace OrleansChat.Gateway.Transport;
 /// </summary>
 public static class OriginPolicy
 {
-    /// <summary>True when the request has no Origin, or its Origin is allowed.</summary>
-    public static bool IsAllowed(HttpRequest request, IEnumerable<string> allowed) =>
-        IsAllowed(request.Headers.Origin.ToString(), $"{request.Scheme}://{request.Host.Value}", allowed);
-
     /// <summary>True when <paramref name="origin"/> is empty, the gateway's own (<paramref name="own"/>, scheme://host:port) or allowed.</summary>
     public static bool IsAllowed(string? origin, string own, IEnumerable<string> allowed) =>
         string.IsNullOrEmpty(origin)

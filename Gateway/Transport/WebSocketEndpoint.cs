@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
@@ -34,22 +35,17 @@ public sealed partial class WebSocketEndpoint(
             return;
         }
 
-        if (!OriginPolicy.IsAllowed(context.Request, _options.AllowedOrigins))
+        var request = context.Request;
+        var admission = await AdmitAsync(request.Headers.Origin.ToString(), $"{request.Scheme}://{request.Host.Value}", request.Query["name"], request.Query["token"]);
+        if (admission.User is not { } user)
         {
-            await Results.Problem("origin not allowed", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
-            return;
-        }
+            if (admission.TokenRefused is { } why)
+            {
+                LogRefused(why);
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
 
-        var (user, refusal) = await authenticator.AuthenticateAsync(context);
-        if (user is null)
-        {
-            await refusal!.ExecuteAsync(context);
-            return;
-        }
-
-        if (!registry.IsAccepting)
-        {
-            await Results.Problem("the gateway is shutting down", statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+            await Results.Problem(admission.Detail, statusCode: admission.Status).ExecuteAsync(context);
             return;
         }
 
@@ -59,6 +55,29 @@ public sealed partial class WebSocketEndpoint(
             KeepAliveTimeout = _options.PongTimeout,
         });
         await RunAsync(socket, user);
+    }
+
+    /// <summary>
+    /// The rules a socket request must pass, whichever way it came (here, or off the connection in
+    /// <see cref="DirectUpgrade"/>, which takes only an admitted request and leaves the rest to be
+    /// refused here): an allowed origin (else 403; <paramref name="own"/> is the gateway's own
+    /// scheme://host:port), a valid name or token (else 400 or 401), a gateway that is not draining
+    /// (else 503).
+    /// </summary>
+    public async Task<SocketAdmission> AdmitAsync(string? origin, string own, StringValues name, StringValues token)
+    {
+        if (!OriginPolicy.IsAllowed(origin, own, _options.AllowedOrigins))
+        {
+            return SocketAdmission.Refused(StatusCodes.Status403Forbidden, "origin not allowed");
+        }
+
+        var login = await authenticator.CheckAsync(name, token);
+        if (login.User is null || registry.IsAccepting)
+        {
+            return login;
+        }
+
+        return SocketAdmission.Refused(StatusCodes.Status503ServiceUnavailable, "the gateway is shutting down");
     }
 
     /// <summary>
@@ -78,6 +97,9 @@ public sealed partial class WebSocketEndpoint(
         await connection.RunAsync(session.HandleAsync);
         LogDisconnected(connection.Id, user);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a socket: {Reason}")]
+    private partial void LogRefused(string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened for {User}")]
     private partial void LogConnected(string connectionId, string user);
