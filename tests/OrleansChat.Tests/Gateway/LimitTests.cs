@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
@@ -166,22 +165,16 @@ public sealed class LimitTests(ClusterFixture cluster)
     /// </summary>
     private sealed class PausedReader : IDisposable
     {
-        private readonly Socket _socket;
+        private readonly NetworkStream _stream;
         private readonly WebSocket _ws;
 
-        private PausedReader(Socket socket, WebSocket ws) => (_socket, _ws) = (socket, ws);
+        private PausedReader(NetworkStream stream, WebSocket ws) => (_stream, _ws) = (stream, ws);
 
         public static async Task<PausedReader> JoinAsync(GatewayHost gateway, string name, string room)
         {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, gateway.Address.Port));
-            var stream = new NetworkStream(socket, ownsSocket: false);
-            var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
-            var request = $"GET /ws?name={name} HTTP/1.1\r\nHost: {gateway.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
-            await ReadHeadersAsync(stream);
+            var stream = await RawUpgrade.ConnectAsync(gateway, name, receiveBufferSize: 4096);
             var ws = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = Timeout.InfiniteTimeSpan });
-            var reader = new PausedReader(socket, ws);
+            var reader = new PausedReader(stream, ws);
             await reader.ReadFrameAsync(); // welcome
             await ws.SendAsync(Encoding.UTF8.GetBytes($$"""{"type":"join","room":"{{room}}"}"""), WebSocketMessageType.Text, true, CancellationToken.None);
             await reader.ReadFrameAsync(); // joined
@@ -226,7 +219,7 @@ public sealed class LimitTests(ClusterFixture cluster)
         public void Dispose()
         {
             _ws.Dispose();
-            _socket.Dispose();
+            _stream.Dispose();
         }
 
         private async Task<string?> ReadFrameAsync(CancellationToken cancellationToken = default)
@@ -246,27 +239,6 @@ public sealed class LimitTests(ClusterFixture cluster)
             }
             while (!result.EndOfMessage);
             return Encoding.UTF8.GetString(message.ToArray());
-        }
-
-        private static async Task ReadHeadersAsync(NetworkStream stream)
-        {
-            var seen = new List<byte>();
-            var one = new byte[1];
-            while (seen.Count < 4 || !(seen[^4] == '\r' && seen[^3] == '\n' && seen[^2] == '\r' && seen[^1] == '\n'))
-            {
-                if (await stream.ReadAsync(one) == 0)
-                {
-                    throw new IOException("connection closed during the upgrade");
-                }
-
-                seen.Add(one[0]);
-            }
-
-            var head = Encoding.ASCII.GetString([.. seen]);
-            if (!head.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
-            {
-                throw new IOException("upgrade refused: " + head);
-            }
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
 {
     private static readonly ConcurrentDictionary<string, bool> FailingRooms = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<int>> WriteSizes = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, Gate> HeldRooms = new(StringComparer.Ordinal);
+    private static readonly RoomGates HeldRooms = new();
 
     /// <summary>Makes every write for the room fail until <see cref="Heal"/>.</summary>
     public static void Fail(string room) => FailingRooms[room] = true;
@@ -21,19 +21,13 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
     public static void Heal(string room) => FailingRooms.TryRemove(room, out _);
 
     /// <summary>Makes every write for the room wait until <see cref="Release"/> (and then succeed or fail as set).</summary>
-    public static void Hold(string room) => HeldRooms[room] = new Gate();
+    public static void Hold(string room) => HeldRooms.Hold(room);
 
     /// <summary>How many writes for the room have started waiting since <see cref="Hold"/>.</summary>
-    public static int HeldWrites(string room) => HeldRooms.TryGetValue(room, out var gate) ? gate.Waiting : 0;
+    public static int HeldWrites(string room) => HeldRooms.Waiting(room);
 
     /// <summary>Lets the room's waiting writes, and later ones, go on.</summary>
-    public static void Release(string room)
-    {
-        if (HeldRooms.TryRemove(room, out var gate))
-        {
-            gate.Open();
-        }
-    }
+    public static void Release(string room) => HeldRooms.Release(room);
 
     /// <summary>For each chunk write of the room, how many messages the written record held.</summary>
     public static IReadOnlyCollection<int> ChunkWriteSizes(string room) =>
@@ -45,10 +39,7 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var room = grainId.Key.ToString()!;
-        if (HeldRooms.TryGetValue(room, out var gate))
-        {
-            await gate.PassAsync();
-        }
+        await HeldRooms.PassAsync(room);
 
         if (FailingRooms.ContainsKey(room))
         {

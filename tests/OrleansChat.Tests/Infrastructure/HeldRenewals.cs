@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace OrleansChat.Tests.Infrastructure;
 
 /// <summary>
@@ -8,29 +6,22 @@ namespace OrleansChat.Tests.Infrastructure;
 /// </summary>
 public sealed class HeldRenewals : IIncomingGrainCallFilter
 {
-    private static readonly ConcurrentDictionary<string, Gate> HeldRooms = new(StringComparer.Ordinal);
+    private static readonly RoomGates HeldRooms = new();
 
     /// <summary>Makes the room's renewals wait until <see cref="Release"/>.</summary>
-    public static void Hold(string room) => HeldRooms[room] = new Gate();
+    public static void Hold(string room) => HeldRooms.Hold(room);
 
     /// <summary>How many renewals of the room have started waiting since <see cref="Hold"/>.</summary>
-    public static int Waiting(string room) => HeldRooms.TryGetValue(room, out var gate) ? gate.Waiting : 0;
+    public static int Waiting(string room) => HeldRooms.Waiting(room);
 
     /// <summary>Lets the room's waiting renewals, and later ones, go on.</summary>
-    public static void Release(string room)
-    {
-        if (HeldRooms.TryRemove(room, out var gate))
-        {
-            gate.Open();
-        }
-    }
+    public static void Release(string room) => HeldRooms.Release(room);
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.Name == nameof(IChatRoomGrain.RenewAsync)
-            && HeldRooms.TryGetValue(context.TargetId.Key.ToString()!, out var gate))
+        if (context.InterfaceMethod?.Name == nameof(IChatRoomGrain.RenewAsync))
         {
-            await gate.PassAsync();
+            await HeldRooms.PassAsync(context.TargetId.Key.ToString()!);
         }
 
         await context.Invoke();
