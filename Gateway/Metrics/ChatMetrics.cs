@@ -13,6 +13,9 @@ public sealed class ChatMetrics
     /// <summary>The meter's name, to be named in the OpenTelemetry set-up.</summary>
     public const string MeterName = "OrleansChat.Gateway";
 
+    /// <summary>The most series (tag sets) <c>/metrics</c> keeps per instrument; more go into one overflow series.</summary>
+    public const int SeriesPerInstrument = 200;
+
     private readonly TimeProvider _time;
     private readonly UpDownCounter<long> _roomsJoined;
     private readonly Counter<long> _framesReceived;

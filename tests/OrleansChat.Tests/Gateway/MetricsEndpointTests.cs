@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansChat.Gateway.Metrics;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
@@ -56,6 +59,26 @@ public sealed class MetricsEndpointTests(ClusterFixture cluster) : IAsyncLifetim
 
         await bob.DisposeAsync();
         await ScrapeUntilAsync(s => PrometheusText.Value(s, "chat_gateway_connections") == 1 && PrometheusText.Value(s, "chat_gateway_rooms_joined") == 1);
+    }
+
+    [Fact]
+    public async Task AnInstrumentKeepsAtMostItsSeriesLimitAndAddsTheRestIntoTheOverflowSeries()
+    {
+        var metrics = _gateway.Services.GetRequiredService<ChatMetrics>();
+        var codes = ChatMetrics.SeriesPerInstrument + 50;
+        for (var i = 0; i < codes; i++)
+        {
+            metrics.Error("code-" + i.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var scrape = await ScrapeUntilAsync(s => PrometheusText.Value(s, "chat_gateway_errors_total") >= codes);
+
+        // Nothing recorded is lost: the errors past the limit are counted in the overflow series.
+        Assert.Equal(codes, PrometheusText.Value(scrape, "chat_gateway_errors_total"));
+        var series = scrape.Split('\n').Count(line => line.StartsWith("chat_gateway_errors_total{", StringComparison.Ordinal));
+        // The limit's tag sets and the overflow series.
+        Assert.Equal(ChatMetrics.SeriesPerInstrument + 1, series);
+        Assert.True(PrometheusText.Value(scrape, "chat_gateway_errors_total", "otel_metric_overflow=\"true\"") > 0, scrape);
     }
 
     private async Task<string> ScrapeUntilAsync(Func<string, bool> condition)
