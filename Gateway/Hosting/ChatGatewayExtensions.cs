@@ -52,6 +52,8 @@ public static class ChatGatewayExtensions
         builder.Services.AddSingleton<ClusterConnection>();
         builder.Services.AddHostedService<DrainOnShutdown>();
         builder.Services.AddHostedService<PresenceRenewal>();
+        builder.Services.AddSingleton<SocketKeepAlive>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SocketKeepAlive>());
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
 

@@ -38,6 +38,7 @@ public sealed partial class DirectUpgrade(
     ConnectionDelegate next,
     WebSocketEndpoint endpoint,
     IOptions<ChatGatewayOptions> options,
+    SocketKeepAlive keepAlive,
     KestrelServerLimits limits,
     ILogger<DirectUpgrade> logger)
 {
@@ -54,12 +55,14 @@ public sealed partial class DirectUpgrade(
         }
 
         // The socket's whole life runs in this frame, so it holds no more than the socket and the user.
-        using var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
+        // Its pings come from the gateway's one keep-alive sweep, not a runtime timer per socket.
+        var stream = new DuplexPipeStream(connection.Transport);
+        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
         {
             IsServer = true,
-            KeepAliveInterval = _options.PingInterval,
-            KeepAliveTimeout = _options.PongTimeout,
+            KeepAliveInterval = TimeSpan.Zero,
         });
+        using var pings = keepAlive.Track(socket, stream);
         await endpoint.RunAsync(socket, user);
     }
 

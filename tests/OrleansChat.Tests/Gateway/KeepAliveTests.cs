@@ -28,7 +28,49 @@ public sealed class KeepAliveTests(ClusterFixture cluster)
 
         Assert.Equal(0x81, welcome.Header); // a final text frame
         Assert.Contains("\"type\":\"welcome\"", Encoding.UTF8.GetString(welcome.Payload), StringComparison.Ordinal);
-        Assert.Equal(0x89, next.Header); // a final ping (the runtime puts an 8-byte id in it, echoed by the pong)
+        Assert.Equal(0x89, next.Header); // a final ping
+    }
+
+    [Fact]
+    public async Task APeerThatAnswersEveryPingOutlivesThePongTimeoutManyTimesOver()
+    {
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:PingInterval"] = "00:00:00.100",
+            ["Chat:Gateway:PongTimeout"] = "00:00:02",
+        });
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var stream = await RawUpgrade.ConnectAsync(gateway, "alice", cancellationToken: limit.Token);
+
+        // 30 pings at 100 ms apart span 3 s, past the 2 s in which an unanswered ping drops the socket.
+        for (var pings = 0; pings < 30;)
+        {
+            var frame = await ReadFrameAsync(stream, limit.Token);
+            Assert.NotEqual(0x88, frame.Header); // a close
+            if (frame.Header == 0x89)
+            {
+                pings++;
+                await stream.WriteAsync(ClientFrame(0x8A, frame.Payload), limit.Token); // its pong, echoing its payload
+            }
+        }
+
+        // And the socket still serves: the protocol's own ping is answered.
+        await stream.WriteAsync(ClientFrame(0x81, "{\"type\":\"ping\"}"u8.ToArray()), limit.Token);
+        (byte Header, byte[] Payload) reply;
+        do
+        {
+            reply = await ReadFrameAsync(stream, limit.Token);
+        }
+        while (reply.Header == 0x89);
+
+        Assert.Equal("{\"type\":\"pong\"}", Encoding.UTF8.GetString(reply.Payload));
+    }
+
+    /// <summary>A final frame with a short payload, masked as a client's frames must be (RFC 6455 section 5.3).</summary>
+    private static byte[] ClientFrame(byte header, byte[] payload)
+    {
+        byte[] mask = [1, 2, 3, 4];
+        return [header, (byte)(0x80 | payload.Length), .. mask, .. payload.Select((b, i) => (byte)(b ^ mask[i % 4]))];
     }
 
     [Fact]
