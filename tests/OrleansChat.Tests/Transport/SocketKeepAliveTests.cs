@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Transport;
+
+namespace OrleansChat.Tests.Transport;
+
+/// <summary>The gateway's one keep-alive sweep, over WebSockets on in-memory pipes.</summary>
+public sealed class SocketKeepAliveTests
+{
+    private static readonly byte[] Ping = [0x89, 0x00];
+
+    [Fact]
+    public async Task ASocketWhoseConnectionEndsUnderItsPingIsAbortedAndTheOthersAreStillPinged()
+    {
+        using var keepAlive = new SocketKeepAlive(
+            Options.Create(new ChatGatewayOptions { PingInterval = TimeSpan.FromMilliseconds(20), PongTimeout = TimeSpan.FromHours(1) }),
+            TimeProvider.System);
+
+        // A socket whose transport cancels its next flush, as a disposed stream's does: its ping throws.
+        var endingOutput = new Pipe();
+        endingOutput.Writer.CancelPendingFlush();
+        var endingStream = new DuplexPipeStream(new Transport(new Pipe().Reader, endingOutput.Writer));
+        using var ending = ServerSocket(endingStream);
+        using var endingPings = keepAlive.Track(ending, endingStream);
+
+        var fromPeer = new Pipe();
+        var toPeer = new Pipe();
+        var liveStream = new DuplexPipeStream(new Transport(fromPeer.Reader, toPeer.Writer));
+        using var live = ServerSocket(liveStream);
+        using var livePings = keepAlive.Track(live, liveStream);
+        // Read, as the gateway's read loop does, so that the pongs are taken in.
+        var receive = live.ReceiveAsync(new ArraySegment<byte>(new byte[16]), CancellationToken.None);
+
+        await keepAlive.StartAsync(CancellationToken.None);
+        try
+        {
+            // Three pings, each answered before the next is due: the sweep went on past the other socket's failure.
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            for (var i = 0; i < 3; i++)
+            {
+                var read = await toPeer.Reader.ReadAsync(limit.Token);
+                Assert.Equal(Ping, read.Buffer.ToArray());
+                toPeer.Reader.AdvanceTo(read.Buffer.End);
+                await fromPeer.Writer.WriteAsync(new byte[] { 0x8A, 0x80, 1, 2, 3, 4 }, limit.Token); // a masked, empty pong
+            }
+
+            Assert.Equal(WebSocketState.Aborted, ending.State);
+            Assert.Equal(WebSocketState.Open, live.State);
+            Assert.False(receive.IsCompleted);
+        }
+        finally
+        {
+            await keepAlive.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static WebSocket ServerSocket(Stream stream) =>
+        WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+
+    private sealed record Transport(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+}
