@@ -3,8 +3,6 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Hosting;
 
 namespace OrleansChat.Gateway.Transport;
 
@@ -37,13 +35,10 @@ namespace OrleansChat.Gateway.Transport;
 public sealed partial class DirectUpgrade(
     ConnectionDelegate next,
     WebSocketEndpoint endpoint,
-    IOptions<ChatGatewayOptions> options,
     SocketKeepAlive keepAlive,
     KestrelServerLimits limits,
     ILogger<DirectUpgrade> logger)
 {
-    private readonly ChatGatewayOptions _options = options.Value;
-
     /// <summary>Serves one connection: as a socket, or by passing it on to <paramref name="next"/>.</summary>
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
