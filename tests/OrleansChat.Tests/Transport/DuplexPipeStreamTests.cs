@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Transport;
 
@@ -14,7 +15,7 @@ public sealed class DuplexPipeStreamTests
     public async Task NoPingGoesOutWhileAFrameWaitsForThePeerToRead()
     {
         var toPeer = new Pipe(new PipeOptions(pauseWriterThreshold: 8, resumeWriterThreshold: 4, useSynchronizationContext: false));
-        using var stream = new DuplexPipeStream(new Transport(new Pipe().Reader, toPeer.Writer));
+        using var stream = new DuplexPipeStream(new PipeTransport(new Pipe().Reader, toPeer.Writer));
 
         var write = stream.WriteAsync(Frame);
         Assert.False(write.IsCompleted);
@@ -31,7 +32,7 @@ public sealed class DuplexPipeStreamTests
     {
         // Room for less than a ping: its flush waits until the peer reads.
         var toPeer = new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1, useSynchronizationContext: false));
-        using var stream = new DuplexPipeStream(new Transport(new Pipe().Reader, toPeer.Writer));
+        using var stream = new DuplexPipeStream(new PipeTransport(new Pipe().Reader, toPeer.Writer));
 
         Assert.True(stream.TrySendPing());
         var write = stream.WriteAsync(Frame);
@@ -47,7 +48,7 @@ public sealed class DuplexPipeStreamTests
     public async Task ReadsCountsTheReadsStartedSoThatAnAnswerToAPingShows()
     {
         var fromPeer = new Pipe();
-        using var stream = new DuplexPipeStream(new Transport(fromPeer.Reader, new Pipe().Writer));
+        using var stream = new DuplexPipeStream(new PipeTransport(fromPeer.Reader, new Pipe().Writer));
         var buffer = new byte[16];
 
         var first = stream.ReadAsync(buffer);
@@ -68,7 +69,7 @@ public sealed class DuplexPipeStreamTests
     {
         // The socket's read loop waits this way, so that an idle socket holds no receive buffer.
         var fromPeer = new Pipe();
-        using var stream = new DuplexPipeStream(new Transport(fromPeer.Reader, new Pipe().Writer));
+        using var stream = new DuplexPipeStream(new PipeTransport(fromPeer.Reader, new Pipe().Writer));
 
         var peek = stream.ReadAsync(Memory<byte>.Empty);
         Assert.False(peek.IsCompleted);
@@ -87,6 +88,4 @@ public sealed class DuplexPipeStreamTests
         reader.AdvanceTo(read.Buffer.End);
         return bytes;
     }
-
-    private sealed record Transport(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Transport;
 
@@ -22,13 +23,13 @@ public sealed class SocketKeepAliveTests
         // A socket whose transport cancels its next flush, as a disposed stream's does: its ping throws.
         var endingOutput = new Pipe();
         endingOutput.Writer.CancelPendingFlush();
-        var endingStream = new DuplexPipeStream(new Transport(new Pipe().Reader, endingOutput.Writer));
+        var endingStream = new DuplexPipeStream(new PipeTransport(new Pipe().Reader, endingOutput.Writer));
         using var ending = ServerSocket(endingStream);
         using var endingPings = keepAlive.Track(ending, endingStream);
 
         var fromPeer = new Pipe();
         var toPeer = new Pipe();
-        var liveStream = new DuplexPipeStream(new Transport(fromPeer.Reader, toPeer.Writer));
+        var liveStream = new DuplexPipeStream(new PipeTransport(fromPeer.Reader, toPeer.Writer));
         using var live = ServerSocket(liveStream);
         using var livePings = keepAlive.Track(live, liveStream);
         // Read, as the gateway's read loop does, so that the pongs are taken in.
@@ -59,6 +60,4 @@ public sealed class SocketKeepAliveTests
 
     private static WebSocket ServerSocket(Stream stream) =>
         WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-
-    private sealed record Transport(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }
