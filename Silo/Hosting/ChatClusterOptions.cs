@@ -72,4 +72,7 @@ public sealed class ChatClusterOptions
 
     /// <summary>The host name the metrics endpoint answers to: <c>localhost</c>, or <c>+</c> for every interface. Default <c>localhost</c>.</summary>
     public string MetricsHost { get; set; } = "localhost";
+
+    /// <summary>The most series (tag sets) the metrics endpoint keeps per instrument; more go into one overflow series.</summary>
+    public const int MetricsSeriesPerInstrument = 200;
 }

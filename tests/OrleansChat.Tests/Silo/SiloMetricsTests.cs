@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using OrleansChat.Silo.Hosting;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Silo;
 
@@ -11,7 +13,7 @@ namespace OrleansChat.Tests.Silo;
 public sealed class SiloMetricsTests
 {
     [Fact]
-    public async Task ASiloServesOrleansMetricsOnItsMetricsPort()
+    public async Task ASiloServesOrleansMetricsOnItsMetricsPortAndKeepsAtMostItsSeriesLimitPerInstrument()
     {
         var metricsPort = FreePort();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
@@ -34,6 +36,25 @@ public sealed class SiloMetricsTests
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains(scrape.Split('\n'), line => line.StartsWith("orleans_", StringComparison.Ordinal));
+
+            // An instrument on a meter the silo exports, with more tag sets than it keeps series.
+            using var meter = new Meter("Microsoft.Orleans");
+            var counter = meter.CreateCounter<long>("chat.test.series");
+            var tagSets = ChatClusterOptions.MetricsSeriesPerInstrument + 50;
+            for (var i = 0; i < tagSets; i++)
+            {
+                counter.Add(1, new KeyValuePair<string, object?>("n", i));
+            }
+
+            var series = 0;
+            await Eventually.TrueAsync(async () =>
+            {
+                scrape = await http.GetStringAsync(new Uri($"http://localhost:{metricsPort}/metrics"));
+                series = scrape.Split('\n').Count(line => line.StartsWith("chat_test_series_total{", StringComparison.Ordinal));
+                return PrometheusText.Value(scrape, "chat_test_series_total") == tagSets;
+            });
+            // The limit's tag sets and the overflow series, which counts the rest.
+            Assert.Equal(ChatClusterOptions.MetricsSeriesPerInstrument + 1, series);
         }
         finally
         {
