@@ -63,6 +63,8 @@ public sealed class SocketKeepAlive(IOptions<ChatGatewayOptions> options, TimePr
 
     private void Sweep()
     {
+        // One reading of the clock for the round, as the runtime's timer has one per firing.
+        var now = time.GetTimestamp();
         // Enumerating the dictionary itself takes no snapshot (Keys would copy 10,000 entries a round).
         foreach (var (entry, _) in _sockets)
         {
@@ -71,7 +73,6 @@ public sealed class SocketKeepAlive(IOptions<ChatGatewayOptions> options, TimePr
                 continue;
             }
 
-            var now = time.GetTimestamp();
             try
             {
                 if (entry.PingSentAt != 0 && entry.Stream.Reads == entry.ReadsAtPing)
