@@ -66,13 +66,6 @@ public sealed class KeepAliveTests(ClusterFixture cluster)
         Assert.Equal("{\"type\":\"pong\"}", Encoding.UTF8.GetString(reply.Payload));
     }
 
-    /// <summary>A final frame with a short payload, masked as a client's frames must be (RFC 6455 section 5.3).</summary>
-    private static byte[] ClientFrame(byte header, byte[] payload)
-    {
-        byte[] mask = [1, 2, 3, 4];
-        return [header, (byte)(0x80 | payload.Length), .. mask, .. payload.Select((b, i) => (byte)(b ^ mask[i % 4]))];
-    }
-
     [Fact]
     public async Task PingsEveryFewMillisecondsNeverBreakAFrameOfABurst()
     {
@@ -109,5 +102,12 @@ public sealed class KeepAliveTests(ClusterFixture cluster)
         var payload = new byte[length];
         await stream.ReadExactlyAsync(payload, cancellationToken);
         return (header[0], payload);
+    }
+
+    /// <summary>A final frame with a short payload, masked as a client's frames must be (RFC 6455 section 5.3).</summary>
+    private static byte[] ClientFrame(byte header, byte[] payload)
+    {
+        byte[] mask = [1, 2, 3, 4];
+        return [header, (byte)(0x80 | payload.Length), .. mask, .. payload.Select((b, i) => (byte)(b ^ mask[i % 4]))];
     }
 }
