@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,16 +32,10 @@ public static class ChatGatewayExtensions
 
         builder.Services.AddOptions<SocketTransportOptions>()
             .Configure<IOptions<ChatGatewayOptions>>((sockets, chat) => sockets.IOQueueCount = chat.Value.SocketIOQueues);
-        builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<ChatGatewayOptions>>((kestrel, chat) =>
-            {
-                if (chat.Value.DirectUpgrade)
-                {
-                    // On every endpoint Kestrel binds (URLs, configuration): sockets upgraded off the connection, the rest to HTTP.
-                    kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Use(next =>
-                        ActivatorUtilities.CreateInstance<DirectUpgrade>(endpoint.ApplicationServices, next, endpoint.KestrelServerOptions.Limits).OnConnectedAsync));
-                }
-            });
+        // Registered after Kestrel's socket transport, so Kestrel tries it first (DirectSocketTransport).
+        builder.Services.AddSingleton<DirectUpgrade>();
+        builder.Services.AddSingleton<SendQueue>();
+        builder.Services.AddSingleton<IConnectionListenerFactory, DirectSocketTransport>();
 
         builder.Services.AddSingleton<RoomHub>();
         builder.Services.AddSingleton<ConnectionRegistry>();

@@ -45,7 +45,9 @@ public sealed class ChatGatewayOptions
 
     /// <summary>
     /// Kestrel's socket I/O queues (<c>SocketTransportOptions.IOQueueCount</c>): the queues that run
-    /// every socket's sends and receives; 0 hands them to the thread pool directly. Kestrel's own
+    /// the sends and receives of the connections Kestrel serves (HTTP requests, and sockets upgraded
+    /// through the HTTP pipeline; the sockets taken directly have one <see cref="Transport.SendQueue"/>);
+    /// 0 hands them to the thread pool directly. Kestrel's own
     /// default is one per processor. The default here is half the processors, at least one: on the
     /// 2-core machine of docs/performance.md one queue instead of two lowered the steady 1,000-socket
     /// fan-out's p99 over seven side-by-side runs of each (from 22.8–29.5 ms, median 26.7, to
@@ -55,10 +57,12 @@ public sealed class ChatGatewayOptions
     public int SocketIOQueues { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>
-    /// Whether a WebSocket upgrade to <c>/ws</c> is taken off the connection before Kestrel's
-    /// HTTP/1.1 layer (<see cref="Transport.DirectUpgrade"/>), so an idle socket holds no HTTP
-    /// request objects for its life. Default true; false serves every socket through the HTTP
-    /// pipeline, as any request that this path does not accept is served anyway.
+    /// Whether the gateway accepts its TCP connections itself and takes a WebSocket upgrade to
+    /// <c>/ws</c> before Kestrel sees the connection (<see cref="Transport.DirectSocketTransport"/>,
+    /// <see cref="Transport.DirectUpgrade"/>), so an idle socket holds neither Kestrel's connection
+    /// nor HTTP request objects for its life. Default true; false leaves every connection to
+    /// Kestrel's socket transport and serves every socket through the HTTP pipeline, as any request
+    /// that this path does not accept is served anyway.
     /// </summary>
     public bool DirectUpgrade { get; set; } = true;
 

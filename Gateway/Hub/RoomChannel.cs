@@ -12,8 +12,8 @@ namespace OrleansChat.Gateway.Hub;
 /// one call and awaits it before the next (<c>StreamSubscriptionHandleImpl.DeliverBatch</c> and
 /// <c>PersistentStreamPullingAgent.RunConsumerCursor</c> in dotnet/orleans), so
 /// <see cref="OnNextAsync"/> never runs concurrently with itself. Each socket gets all the
-/// batch's messages back to back (written into its output pipe on this thread when the socket is
-/// idle, see <see cref="Transport.WebSocketConnection"/>), so Kestrel's transport sends them
+/// batch's messages back to back (copied into its send buffer on this thread when the socket is
+/// idle, see <see cref="Transport.WebSocketConnection"/>), so the socket's send queue sends them
 /// together instead of one system call per frame.
 /// </summary>
 internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILogger logger, ChatMetrics metrics) : IAsyncBatchObserver<RoomEvent>

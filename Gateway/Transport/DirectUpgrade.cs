@@ -1,30 +1,31 @@
-using System.IO.Pipelines;
+using System.Buffers;
+using System.Net.Sockets;
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 
 namespace OrleansChat.Gateway.Transport;
 
 /// <summary>
-/// Kestrel connection middleware that takes a WebSocket upgrade to <c>/ws</c> straight off the
-/// connection, before Kestrel's HTTP/1.1 layer, and hands every other connection to that layer
-/// untouched. An upgraded socket served through the HTTP pipeline keeps that pipeline's
-/// per-request objects for its whole life (Kestrel's <c>Http1Connection</c> and header
-/// collections, ASP.NET Core's <c>HttpContext</c> and features, their timeouts and state
-/// machines: about 6.5 KiB of the 18.5 KiB a socket cost, docs/performance-notes.md); a socket taken
-/// here keeps only Kestrel's transport (the socket and its two pipes) under the framework's
-/// <see cref="WebSocket"/>.
+/// Takes a WebSocket upgrade to <c>/ws</c> straight off an accepted socket, before Kestrel sees
+/// the connection (<see cref="DirectSocketListener"/>), and runs the framework's
+/// <see cref="WebSocket"/> over the socket itself. A socket upgraded through Kestrel keeps Kestrel's
+/// connection for its whole life: its transport (two pipes, a sender and a receiver, the connection
+/// records and their state machines) and, through the HTTP pipeline, the request's objects too
+/// (docs/performance-notes.md, "Sockets taken off the connection" and "Sockets taken before
+/// Kestrel"). A socket taken here keeps the runtime's <see cref="Socket"/>, a
+/// <see cref="NetworkStream"/> and the WebSocket.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Only a request this class can accept as it stands is taken: a complete, well-formed head in the
-/// connection's first read (<see cref="UpgradeHead"/>) that the endpoint's own rules admit
-/// (<see cref="WebSocketEndpoint.AdmitAsync"/>: origin, name or token, not draining). Anything
-/// else, refusals included, is left unread for the HTTP pipeline, whose <see cref="WebSocketEndpoint"/>
-/// applies the same rules and gives the 400, 401, 403 or 503; so the rules are written once, one
-/// place answers a request, and the bytes reach it as they came (the read is advanced to where it
-/// began, which Kestrel's next read sees again).
+/// bytes the connection has sent when it is first readable (<see cref="UpgradeHead"/>) that the
+/// endpoint's own rules admit (<see cref="WebSocketEndpoint.AdmitAsync"/>: origin, name or token,
+/// not draining). The head is only peeked at (<see cref="SocketFlags.Peek"/>) until then, so anything
+/// else, refusals included, goes to Kestrel with every byte unread, and the HTTP pipeline's
+/// <see cref="WebSocketEndpoint"/> applies the same rules and gives the 400, 401, 403 or 503: the
+/// rules are written once, and one place answers a request.
 /// </para>
 /// <para>
 /// It sees the connection's raw bytes, so it must run where those are plain HTTP: with Kestrel's
@@ -33,69 +34,81 @@ namespace OrleansChat.Gateway.Transport;
 /// </para>
 /// </remarks>
 public sealed partial class DirectUpgrade(
-    ConnectionDelegate next,
     WebSocketEndpoint endpoint,
     SocketKeepAlive keepAlive,
-    KestrelServerLimits limits,
+    SendQueue sends,
+    IOptions<KestrelServerOptions> kestrel,
     ILogger<DirectUpgrade> logger)
 {
-    /// <summary>Serves one connection: as a socket, or by passing it on to <paramref name="next"/>.</summary>
-    public async Task OnConnectedAsync(ConnectionContext connection)
-    {
-        var user = await TryUpgradeAsync(connection);
-        if (user is null)
-        {
-            await next(connection);
-            return;
-        }
-
-        // The socket's whole life runs in this frame, so it holds no more than the socket and the user.
-        // Its pings come from the gateway's one keep-alive sweep, not a runtime timer per socket.
-        var stream = new DuplexPipeStream(connection.Transport);
-        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
-        {
-            IsServer = true,
-            KeepAliveInterval = TimeSpan.Zero,
-        });
-        using var pings = keepAlive.Track(socket, stream);
-        await endpoint.RunAsync(socket, user);
-    }
-
     /// <summary>
-    /// Reads the connection's first bytes and, for an upgrade this gateway accepts, consumes the head
-    /// and answers <c>101</c>; otherwise leaves every byte unread and returns null.
+    /// Waits for the connection's first bytes and, for an upgrade this gateway accepts, reads the head
+    /// and answers <c>101</c>, returning the user; otherwise reads nothing and returns null.
     /// </summary>
-    private async Task<string?> TryUpgradeAsync(ConnectionContext connection)
+    public async Task<string?> TryUpgradeAsync(Socket socket, CancellationToken stopping)
     {
-        var input = connection.Transport.Input;
-        ReadResult read;
         // A client that connects and sends nothing is Kestrel's to time out; it gets as long to
         // start its request here as Kestrel gives it to finish its headers, then goes on to Kestrel.
-        using (var silence = new CancellationTokenSource(limits.RequestHeadersTimeout))
+        var timeout = kestrel.Value.Limits.RequestHeadersTimeout;
+        using (var silence = CancellationTokenSource.CreateLinkedTokenSource(stopping))
         {
+            silence.CancelAfter(timeout);
             try
             {
-                read = await input.ReadAsync(silence.Token);
+                // A zero-byte receive waits until the socket is readable and takes nothing.
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, silence.Token);
             }
-            catch (OperationCanceledException) when (silence.IsCancellationRequested)
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                LogSilent(connection.ConnectionId, limits.RequestHeadersTimeout);
+                LogSilent(socket.RemoteEndPoint, timeout);
                 return null;
             }
         }
 
-        long length = 0;
-        var head = read.IsCanceled ? null : UpgradeHead.TryParse(read.Buffer, out length);
-        var user = head is null ? null : await AdmittedUserAsync(head);
-        if (user is null)
+        var buffer = ArrayPool<byte>.Shared.Rent(UpgradeHead.MaxLength + 4);
+        try
         {
-            input.AdvanceTo(read.Buffer.Start);
-            return null;
-        }
+            var peeked = await socket.ReceiveAsync(buffer, SocketFlags.Peek, stopping);
+            var head = UpgradeHead.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), out var length);
+            var user = head is null ? null : await AdmittedUserAsync(head);
+            if (user is null)
+            {
+                return null;
+            }
 
-        input.AdvanceTo(read.Buffer.GetPosition(length));
-        await connection.Transport.Output.WriteAsync(head!.SwitchingProtocols());
-        return user;
+            // The head is in the socket's receive buffer already; bytes after it stay for the WebSocket.
+            for (var taken = 0; taken < length;)
+            {
+                var read = await socket.ReceiveAsync(buffer.AsMemory(0, (int)length - taken), SocketFlags.None, stopping);
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                taken += read;
+            }
+
+            await socket.SendAsync(head!.SwitchingProtocols(), SocketFlags.None, stopping);
+            return user;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Runs an upgraded socket's session until it closes; <paramref name="stopping"/> aborts it.</summary>
+    public async Task RunAsync(Socket socket, string user, CancellationToken stopping)
+    {
+        // Its pings come from the gateway's one keep-alive sweep, not a runtime timer per socket.
+        var stream = new KeepAliveStream(new NetworkStream(socket, ownsSocket: true), sends);
+        using var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            KeepAliveInterval = TimeSpan.Zero,
+        });
+        using var pings = keepAlive.Track(webSocket, stream);
+        using var abort = stopping.UnsafeRegister(static state => ((WebSocket)state!).Abort(), webSocket);
+        await endpoint.RunAsync(webSocket, user);
     }
 
     /// <summary>The user the request connects as, when the endpoint's rules admit it (<see cref="WebSocketEndpoint.AdmitAsync"/>).</summary>
@@ -106,6 +119,6 @@ public sealed partial class DirectUpgrade(
         return admission.User;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]
-    private partial void LogSilent(string connectionId, TimeSpan timeout);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection from {Remote} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]
+    private partial void LogSilent(System.Net.EndPoint? remote, TimeSpan timeout);
 }

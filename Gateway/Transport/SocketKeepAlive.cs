@@ -17,7 +17,7 @@ namespace OrleansChat.Gateway.Transport;
 /// gateway"). Sockets served through the HTTP pipeline keep the runtime's.
 /// </summary>
 /// <remarks>
-/// A ping goes out between the WebSocket's frames (<see cref="DuplexPipeStream.TrySendPing"/>).
+/// A ping goes out between the WebSocket's frames (<see cref="KeepAliveStream.TrySendPing"/>).
 /// Any bytes the WebSocket reads after it, its pong or anything else, show the peer is alive, as
 /// any frame does for the runtime's keep-alive. Like the runtime's, the answer is only seen while
 /// the socket is being read, which ours always is between frames. The sweep runs every quarter of
@@ -31,7 +31,7 @@ public sealed class SocketKeepAlive(IOptions<ChatGatewayOptions> options, TimePr
     private readonly long _pongTimeout = (long)options.Value.PongTimeout.TotalMilliseconds;
 
     /// <summary>Pings <paramref name="socket"/> through <paramref name="stream"/> until the returned handle is disposed.</summary>
-    public IDisposable Track(WebSocket socket, DuplexPipeStream stream)
+    public IDisposable Track(WebSocket socket, KeepAliveStream stream)
     {
         var entry = new Entry(this, socket, stream, time.GetTimestamp());
         _sockets.TryAdd(entry, 0);
@@ -73,41 +73,33 @@ public sealed class SocketKeepAlive(IOptions<ChatGatewayOptions> options, TimePr
                 continue;
             }
 
-            try
+            if (entry.PingSentAt != 0 && entry.Stream.Reads == entry.ReadsAtPing)
             {
-                if (entry.PingSentAt != 0 && entry.Stream.Reads == entry.ReadsAtPing)
+                // Nothing read since the ping.
+                if (_pongTimeout > 0 && time.GetElapsedTime(entry.PingSentAt, now).TotalMilliseconds >= _pongTimeout)
                 {
-                    // Nothing read since the ping.
-                    if (_pongTimeout > 0 && time.GetElapsedTime(entry.PingSentAt, now).TotalMilliseconds >= _pongTimeout)
-                    {
-                        entry.Socket.Abort();
-                    }
-                }
-                else if (time.GetElapsedTime(entry.PingSentAt != 0 ? entry.PingSentAt : entry.Since, now).TotalMilliseconds >= _pingInterval)
-                {
-                    // Counted before the ping goes out: on loopback its pong can be read before the next line.
-                    var reads = entry.Stream.Reads;
-                    if (entry.Stream.TrySendPing())
-                    {
-                        entry.ReadsAtPing = reads;
-                        entry.PingSentAt = now;
-                    }
+                    entry.Socket.Abort();
                 }
             }
-            catch (Exception exception) when (exception is InvalidOperationException or ObjectDisposedException or IOException or OperationCanceledException)
+            else if (time.GetElapsedTime(entry.PingSentAt != 0 ? entry.PingSentAt : entry.Since, now).TotalMilliseconds >= _pingInterval)
             {
-                // Its connection is ending (the transport completed or its flush was cancelled under the
-                // ping); the sweep goes on to the other sockets.
-                entry.Socket.Abort();
+                // Counted before the ping goes out: on loopback its pong can be read before the next line.
+                // The ping is only buffered here (the socket's sends are SendQueue's), so nothing here waits or throws for a socket's sake.
+                var reads = entry.Stream.Reads;
+                if (entry.Stream.TrySendPing())
+                {
+                    entry.ReadsAtPing = reads;
+                    entry.PingSentAt = now;
+                }
             }
         }
     }
 
-    private sealed class Entry(SocketKeepAlive owner, WebSocket socket, DuplexPipeStream stream, long since) : IDisposable
+    private sealed class Entry(SocketKeepAlive owner, WebSocket socket, KeepAliveStream stream, long since) : IDisposable
     {
         public WebSocket Socket { get; } = socket;
 
-        public DuplexPipeStream Stream { get; } = stream;
+        public KeepAliveStream Stream { get; } = stream;
 
         public long Since { get; } = since;
 

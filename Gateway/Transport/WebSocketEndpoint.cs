@@ -11,8 +11,8 @@ namespace OrleansChat.Gateway.Transport;
 /// <summary>
 /// <c>GET /ws</c> on the HTTP pipeline: checks the request before any upgrade (origin 403, name 400
 /// or token 401), accepts the socket with the framework's keep-alive pings, and runs its session
-/// until it closes. Upgrades that pass every check are usually taken before this, off the
-/// connection (<see cref="DirectUpgrade"/>); this serves the rest and gives every refusal.
+/// until it closes. Upgrades that pass every check are usually taken before this, before
+/// Kestrel sees the connection (<see cref="DirectUpgrade"/>); this serves the rest and gives every refusal.
 /// </summary>
 public sealed partial class WebSocketEndpoint(
     RoomHub hub,
@@ -58,7 +58,7 @@ public sealed partial class WebSocketEndpoint(
     }
 
     /// <summary>
-    /// The rules a socket request must pass, whichever way it came (here, or off the connection in
+    /// The rules a socket request must pass, whichever way it came (here, or before Kestrel in
     /// <see cref="DirectUpgrade"/>, which takes only an admitted request and leaves the rest to be
     /// refused here): an allowed origin (else 403; <paramref name="own"/> is the gateway's own
     /// scheme://host:port), a valid name or token (else 400 or 401), a gateway that is not draining

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansChat.Tests.Infrastructure;
 
@@ -88,6 +89,68 @@ public sealed class DirectUpgradeTests(ClusterFixture cluster)
         await new NetworkStream(late).CopyToAsync(answer);
 
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", Encoding.ASCII.GetString(answer.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFrameSentInTheSameWriteAsTheHeadIsNotLost()
+    {
+        // The head is only peeked at until the socket is taken; then exactly its bytes are read.
+        var requests = new WsRequests();
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, configure: requests.Count);
+        var room = Rooms.New();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await using var stream = await RawUpgrade.ConnectAsync(gateway, "alice", cancellationToken: limit.Token,
+            sentWithHead: RawUpgrade.ClientFrame(0x81, Encoding.UTF8.GetBytes($"{{\"type\":\"join\",\"room\":\"{room}\"}}")));
+
+        var welcome = await RawUpgrade.ReadFrameAsync(stream, limit.Token);
+        var joined = await RawUpgrade.ReadFrameAsync(stream, limit.Token);
+        Assert.Contains("\"welcome\"", Encoding.UTF8.GetString(welcome.Payload), StringComparison.Ordinal);
+        Assert.Contains($"\"type\":\"joined\",\"room\":\"{room}\"", Encoding.UTF8.GetString(joined.Payload), StringComparison.Ordinal);
+        Assert.Equal(0, requests.Seen);
+    }
+
+    [Fact]
+    public async Task StoppingTheGatewayAbortsADirectSocketThatNeverAnswersItsClose()
+    {
+        // Kestrel aborts its own connections left at the end of a shutdown; the listener does the same for the sockets it took.
+        var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:CloseTimeout"] = "01:00:00",
+        }, builder => builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(1)));
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var stream = await RawUpgrade.ConnectAsync(gateway, "alice", cancellationToken: limit.Token);
+
+        await gateway.DisposeAsync().AsTask().WaitAsync(limit.Token);
+
+        // The welcome and the 1001 close come first; the close is never answered, and then the socket ends.
+        var buffer = new byte[1024];
+        try
+        {
+            while (await stream.ReadAsync(buffer, limit.Token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // Reset: as ended.
+        }
+
+        Assert.False(limit.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task AGatewayOnAPortInUseFailsToStartWithKestrelsError()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => GatewayHost.StartAsync(cluster.Cluster,
+            configure: builder => builder.WebHost.UseUrls($"http://127.0.0.1:{port}")));
+
+        Assert.Contains("address already in use", failure.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Counts the requests for <c>/ws</c> that reach ASP.NET Core's pipeline.</summary>

@@ -23,8 +23,8 @@ public sealed class KeepAliveTests(ClusterFixture cluster)
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await using var stream = await RawUpgrade.ConnectAsync(gateway, "alice", cancellationToken: limit.Token);
 
-        var welcome = await ReadFrameAsync(stream, limit.Token);
-        var next = await ReadFrameAsync(stream, limit.Token);
+        var welcome = await RawUpgrade.ReadFrameAsync(stream, limit.Token);
+        var next = await RawUpgrade.ReadFrameAsync(stream, limit.Token);
 
         Assert.Equal(0x81, welcome.Header); // a final text frame
         Assert.Contains("\"type\":\"welcome\"", Encoding.UTF8.GetString(welcome.Payload), StringComparison.Ordinal);
@@ -45,21 +45,21 @@ public sealed class KeepAliveTests(ClusterFixture cluster)
         // 30 pings at 100 ms apart span 3 s, past the 2 s in which an unanswered ping drops the socket.
         for (var pings = 0; pings < 30;)
         {
-            var frame = await ReadFrameAsync(stream, limit.Token);
+            var frame = await RawUpgrade.ReadFrameAsync(stream, limit.Token);
             Assert.NotEqual(0x88, frame.Header); // a close
             if (frame.Header == 0x89)
             {
                 pings++;
-                await stream.WriteAsync(ClientFrame(0x8A, frame.Payload), limit.Token); // its pong, echoing its payload
+                await stream.WriteAsync(RawUpgrade.ClientFrame(0x8A, frame.Payload), limit.Token); // its pong, echoing its payload
             }
         }
 
         // And the socket still serves: the protocol's own ping is answered.
-        await stream.WriteAsync(ClientFrame(0x81, "{\"type\":\"ping\"}"u8.ToArray()), limit.Token);
+        await stream.WriteAsync(RawUpgrade.ClientFrame(0x81, "{\"type\":\"ping\"}"u8.ToArray()), limit.Token);
         (byte Header, byte[] Payload) reply;
         do
         {
-            reply = await ReadFrameAsync(stream, limit.Token);
+            reply = await RawUpgrade.ReadFrameAsync(stream, limit.Token);
         }
         while (reply.Header == 0x89);
 
@@ -85,29 +85,5 @@ public sealed class KeepAliveTests(ClusterFixture cluster)
 
         Assert.Equal(Enumerable.Range(1, 400).Select(i => (long)i), messages.Select(m => m.GetProperty("seq").GetInt64()));
         Assert.Null(bob.CloseStatus);
-    }
-
-    private static async Task<(byte Header, byte[] Payload)> ReadFrameAsync(NetworkStream stream, CancellationToken cancellationToken)
-    {
-        var header = new byte[2];
-        await stream.ReadExactlyAsync(header, cancellationToken);
-        int length = header[1] & 0x7F;
-        if (length == 126)
-        {
-            var extended = new byte[2];
-            await stream.ReadExactlyAsync(extended, cancellationToken);
-            length = (extended[0] << 8) | extended[1];
-        }
-
-        var payload = new byte[length];
-        await stream.ReadExactlyAsync(payload, cancellationToken);
-        return (header[0], payload);
-    }
-
-    /// <summary>A final frame with a short payload, masked as a client's frames must be (RFC 6455 section 5.3).</summary>
-    private static byte[] ClientFrame(byte header, byte[] payload)
-    {
-        byte[] mask = [1, 2, 3, 4];
-        return [header, (byte)(0x80 | payload.Length), .. mask, .. payload.Select((b, i) => (byte)(b ^ mask[i % 4]))];
     }
 }
