@@ -34,6 +34,15 @@ public sealed class ConnectionRegistry
         }
     }
 
+    /// <summary>Aborts every open socket: the end of a shutdown, for those the drain did not close in time.</summary>
+    public void AbortAll()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort();
+        }
+    }
+
     /// <summary>Completes once draining has started and every socket has closed.</summary>
     public Task WaitForEmptyAsync(CancellationToken cancellationToken) => _emptied.Task.WaitAsync(cancellationToken);
 

@@ -16,8 +16,9 @@ namespace OrleansChat.Gateway.Transport;
 /// <remarks>
 /// Kestrel's accept loop calls <see cref="AcceptAsync"/> and its connection manager only ever sees
 /// the connections handed on, so the ones served here are stopped here: when Kestrel disposes the
-/// listener, after the drain (<see cref="Hosting.DrainOnShutdown"/>) has had its time, each is
-/// aborted, as Kestrel aborts its own connections left at the end of a shutdown.
+/// listener, after the drain (<see cref="Hosting.DrainOnShutdown"/>) has had its time, the sockets
+/// still open are aborted (<see cref="ConnectionRegistry.AbortAll"/>), as Kestrel aborts its own
+/// connections left at the end of a shutdown.
 /// </remarks>
 public sealed partial class DirectSocketListener : IConnectionListener
 {
@@ -26,6 +27,8 @@ public sealed partial class DirectSocketListener : IConnectionListener
     private readonly Socket _listen;
     private readonly bool _noDelay;
     private readonly DirectUpgrade _upgrade;
+    private readonly WebSocketEndpoint _endpoint;
+    private readonly ConnectionRegistry _registry;
     private readonly SocketConnectionContextFactory _kestrel;
     private readonly ILogger _logger;
     private readonly Channel<ConnectionContext> _handedOn = Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = true });
@@ -35,11 +38,13 @@ public sealed partial class DirectSocketListener : IConnectionListener
     private int _connections;
 
     /// <summary>Starts accepting on <paramref name="listen"/>, a socket already bound and listening.</summary>
-    public DirectSocketListener(Socket listen, bool noDelay, DirectUpgrade upgrade, SocketConnectionContextFactory kestrel, ILogger logger)
+    public DirectSocketListener(Socket listen, bool noDelay, DirectUpgrade upgrade, WebSocketEndpoint endpoint, ConnectionRegistry registry, SocketConnectionContextFactory kestrel, ILogger logger)
     {
         _listen = listen;
         _noDelay = noDelay;
         _upgrade = upgrade;
+        _endpoint = endpoint;
+        _registry = registry;
         _kestrel = kestrel;
         _logger = logger;
         EndPoint = listen.LocalEndPoint!;
@@ -75,7 +80,9 @@ public sealed partial class DirectSocketListener : IConnectionListener
     {
         _listen.Dispose();
         await _accepting;
+        // Upgrades in progress stop; sockets still open after the drain are aborted.
         _stopping.Cancel();
+        _registry.AbortAll();
         if (Interlocked.Decrement(ref _connections) < 0)
         {
             _allEnded.TrySetResult();
@@ -149,7 +156,12 @@ public sealed partial class DirectSocketListener : IConnectionListener
                 return;
             }
 
-            await _upgrade.RunAsync(socket, user, _stopping.Token);
+            // The socket's whole life runs in this frame: every async frame stays allocated while it is open.
+            using var webSocket = _upgrade.Accept(socket, out var pings);
+            using (pings)
+            {
+                await _endpoint.RunAsync(webSocket, user);
+            }
         }
         catch (Exception exception) when (exception is SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -19,6 +19,8 @@ public sealed class DirectSocketTransport(
     IOptions<SocketTransportOptions> sockets,
     IOptions<ChatGatewayOptions> chat,
     DirectUpgrade upgrade,
+    WebSocketEndpoint socketEndpoint,
+    ConnectionRegistry registry,
     ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     /// <inheritdoc />
@@ -50,6 +52,6 @@ public sealed class DirectSocketTransport(
                 UnsafePreferInlineScheduling = options.UnsafePreferInlineScheduling,
             },
             loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
-        return new ValueTask<IConnectionListener>(new DirectSocketListener(listen, options.NoDelay, upgrade, kestrel, loggers.CreateLogger<DirectSocketListener>()));
+        return new ValueTask<IConnectionListener>(new DirectSocketListener(listen, options.NoDelay, upgrade, socketEndpoint, registry, kestrel, loggers.CreateLogger<DirectSocketListener>()));
     }
 }

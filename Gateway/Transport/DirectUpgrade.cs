@@ -96,19 +96,21 @@ public sealed partial class DirectUpgrade(
         }
     }
 
-    /// <summary>Runs an upgraded socket's session until it closes; <paramref name="stopping"/> aborts it.</summary>
-    public async Task RunAsync(Socket socket, string user, CancellationToken stopping)
+    /// <summary>
+    /// The framework's WebSocket over an upgraded socket, pinged by the gateway's one keep-alive
+    /// sweep (not a runtime timer per socket) until <paramref name="pings"/> is disposed; disposing
+    /// the WebSocket closes the socket.
+    /// </summary>
+    public WebSocket Accept(Socket socket, out IDisposable pings)
     {
-        // Its pings come from the gateway's one keep-alive sweep, not a runtime timer per socket.
         var stream = new KeepAliveStream(new NetworkStream(socket, ownsSocket: true), sends);
-        using var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
         {
             IsServer = true,
             KeepAliveInterval = TimeSpan.Zero,
         });
-        using var pings = keepAlive.Track(webSocket, stream);
-        using var abort = stopping.UnsafeRegister(static state => ((WebSocket)state!).Abort(), webSocket);
-        await endpoint.RunAsync(webSocket, user);
+        pings = keepAlive.Track(webSocket, stream);
+        return webSocket;
     }
 
     /// <summary>The user the request connects as, when the endpoint's rules admit it (<see cref="WebSocketEndpoint.AdmitAsync"/>).</summary>

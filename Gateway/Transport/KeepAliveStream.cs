@@ -34,6 +34,8 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
     /// <summary>Bytes waiting to be sent above which a write waits for them to go.</summary>
     public const int PauseBytes = 64 * 1024;
 
+    private const int MinBuffer = 256;
+
     // RFC 6455 section 5.5.2: FIN and opcode 0x9 (ping), unmasked (server to client), no payload.
     private static readonly byte[] PingFrame = [0x89, 0x00];
 
@@ -192,7 +194,8 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
     {
         if (_buffer is null || _buffer.Length - _buffered < bytes.Length)
         {
-            var larger = sends.Buffers.Rent(Math.Max(_buffered + bytes.Length, Math.Max(1024, (_buffer?.Length ?? 0) * 2)));
+            // Most frames are a few hundred bytes; a buffer doubles when more are waiting.
+            var larger = sends.Buffers.Rent(Math.Max(_buffered + bytes.Length, Math.Max(MinBuffer, (_buffer?.Length ?? 0) * 2)));
             _buffer?.AsSpan(0, _buffered).CopyTo(larger);
             ReturnBuffer();
             _buffer = larger;
