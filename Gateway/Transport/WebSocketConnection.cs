@@ -28,8 +28,6 @@ public sealed partial class WebSocketConnection : IDisposable
     private readonly TransportLimits limits;
     private readonly ILogger logger;
     private readonly Lock _sync = new();
-    private readonly CancellationTokenSource _aborted = new();
-    private readonly CancellationTokenRegistration _abortOnTimeout;
     private readonly TaskCompletionSource _senderDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Guarded by _sync. The queue is made on first use, so an idle socket holds none.
@@ -39,6 +37,11 @@ public sealed partial class WebSocketConnection : IDisposable
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
 
+    // Made by the close: until then a socket holds no timer, no cancellation source and, as its
+    // reads are not cancelable, no registration for a pending read (ManagedWebSocket's receive
+    // registers an abort with a cancelable token, and the socket's receive another).
+    private Timer? _closeTimeout;
+
     /// <summary>Wraps an accepted socket; <paramref name="id"/> is sent to the client in <c>welcome</c>.</summary>
     public WebSocketConnection(WebSocket socket, string id, TransportLimits limits, ILogger logger)
     {
@@ -46,9 +49,6 @@ public sealed partial class WebSocketConnection : IDisposable
         this.limits = limits;
         this.logger = logger;
         Id = id;
-
-        // A close that overruns its timeout aborts the socket, which fails a pending send or receive.
-        _abortOnTimeout = _aborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
     }
 
     private enum Queued
@@ -162,7 +162,9 @@ public sealed partial class WebSocketConnection : IDisposable
             _sending = true;
         }
 
-        _aborted.CancelAfter(limits.CloseTimeout);
+        // A close that overruns its timeout aborts the socket, which fails a pending send or receive
+        // (ManagedWebSocket.Abort disposes its stream): what a canceled token would do, without one.
+        Volatile.Write(ref _closeTimeout, new Timer(static state => ((WebSocket)state!).Abort(), socket, limits.CloseTimeout, Timeout.InfiniteTimeSpan));
         if (startSender)
         {
             _ = SendQueuedAsync();
@@ -182,7 +184,7 @@ public sealed partial class WebSocketConnection : IDisposable
             while (!Volatile.Read(ref _closeRequested))
             {
                 // Wait for data without holding a buffer, so an idle socket costs no receive memory.
-                var peek = await socket.ReceiveAsync(Memory<byte>.Empty, _aborted.Token);
+                var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                 if (peek.MessageType == WebSocketMessageType.Close)
                 {
                     return;
@@ -238,11 +240,7 @@ public sealed partial class WebSocketConnection : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _abortOnTimeout.Dispose();
-        _aborted.Dispose();
-    }
+    public void Dispose() => Volatile.Read(ref _closeTimeout)?.Dispose();
 
     /// <summary>After our close frame, reads (and discards) until the peer's close arrives or the close timeout passes.</summary>
     private async Task AwaitPeerCloseAsync()
@@ -255,7 +253,7 @@ public sealed partial class WebSocketConnection : IDisposable
         var scratch = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            while ((await socket.ReceiveAsync(scratch.AsMemory(), _aborted.Token)).MessageType != WebSocketMessageType.Close)
+            while ((await socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None)).MessageType != WebSocketMessageType.Close)
             {
             }
         }
@@ -275,7 +273,7 @@ public sealed partial class WebSocketConnection : IDisposable
         var length = 0;
         while (true)
         {
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length), _aborted.Token);
+            var result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
             if (result.MessageType != WebSocketMessageType.Text)
             {
                 return (0, result.MessageType);
@@ -332,7 +330,7 @@ public sealed partial class WebSocketConnection : IDisposable
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync(_closeStatus, _closeDescription, _aborted.Token);
+                await socket.CloseOutputAsync(_closeStatus, _closeDescription, CancellationToken.None);
             }
         }
         catch (Exception exception)

@@ -114,6 +114,42 @@ public sealed class LimitTests(ClusterFixture cluster)
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), seqs);
     }
 
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    public async Task APeerThatNeverAnswersTheCloseIsAbortedAfterTheCloseTimeout(string directUpgrade)
+    {
+        // On both paths: taken before Kestrel, and upgraded through the HTTP pipeline.
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        {
+            ["Chat:Gateway:CloseTimeout"] = "00:00:01",
+            ["Chat:Gateway:DirectUpgrade"] = directUpgrade,
+        });
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var stream = await RawUpgrade.ConnectAsync(gateway, "alice", cancellationToken: limit.Token);
+        await RawUpgrade.ReadFrameAsync(stream, limit.Token); // welcome
+
+        // A binary frame is closed with 1003; the peer never answers the close.
+        await stream.WriteAsync(RawUpgrade.ClientFrame(0x82, [1, 2, 3]), limit.Token);
+        var close = await RawUpgrade.ReadFrameAsync(stream, limit.Token);
+        Assert.Equal(0x88, close.Header);
+        Assert.Equal((int)WebSocketCloseStatus.InvalidMessageType, (close.Payload[0] << 8) | close.Payload[1]);
+
+        var buffer = new byte[64];
+        try
+        {
+            while (await stream.ReadAsync(buffer, limit.Token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // Reset: as ended.
+        }
+
+        Assert.False(limit.IsCancellationRequested);
+    }
+
     [Fact]
     public async Task AnOriginThatIsNotAllowedIsRefusedWith403AndTheGatewaysOwnIsAccepted()
     {
