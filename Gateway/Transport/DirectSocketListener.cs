@@ -97,6 +97,7 @@ public sealed partial class DirectSocketListener : IConnectionListener
         {
             LogNotEnded(Volatile.Read(ref _connections) + 1, AbortWait);
         }
+
         while (_handedOn.Reader.TryRead(out var left))
         {
             await left.DisposeAsync();
