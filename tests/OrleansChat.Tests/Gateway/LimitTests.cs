@@ -135,17 +135,7 @@ public sealed class LimitTests(ClusterFixture cluster)
         Assert.Equal(0x88, close.Header);
         Assert.Equal((int)WebSocketCloseStatus.InvalidMessageType, (close.Payload[0] << 8) | close.Payload[1]);
 
-        var buffer = new byte[64];
-        try
-        {
-            while (await stream.ReadAsync(buffer, limit.Token) > 0)
-            {
-            }
-        }
-        catch (IOException)
-        {
-            // Reset: as ended.
-        }
+        await RawUpgrade.ReadUntilEndedAsync(stream, limit.Token);
 
         Assert.False(limit.IsCancellationRequested);
     }

@@ -50,6 +50,22 @@ public static class RawUpgrade
         return stream;
     }
 
+    /// <summary>Reads and discards until the gateway ends the connection (its end of stream, or a reset).</summary>
+    public static async Task ReadUntilEndedAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            while (await stream.ReadAsync(buffer, cancellationToken) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // Reset: as ended.
+        }
+    }
+
     /// <summary>Reads one server frame (unmasked, payload under 64 KiB): its first byte and its payload.</summary>
     public static async Task<(byte Header, byte[] Payload)> ReadFrameAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
