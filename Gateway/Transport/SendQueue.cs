@@ -20,15 +20,10 @@ public sealed class SendQueue : IThreadPoolWorkItem
 
     /// <summary>
     /// The buffers that hold a socket's bytes until they are sent. Its own pool, not the shared one:
-    /// a fan-out has a buffer out for each of a room's sockets at once (1,000 in the bench's
-    /// fan-out), more than the shared pool keeps, and those would be garbage after every message.
-    /// A pool keeps what it is given back, so only buffers up to 16 KiB are pooled (4,096 of each
-    /// size, at most about 128 MB after a burst of slow readers, against gigabytes if a peer's
-    /// 64 KiB-and-more buffers were kept); a larger one, for a socket whose peer is behind, is left
-    /// to the garbage collector. A cap of 1,024 a size measured a slower fan-out (1,000 buffers out
-    /// at once, docs/performance-notes.md).
+    /// a fan-out has a buffer out for each of a room's sockets at once, more than the shared pool
+    /// keeps, and those would be garbage after every message.
     /// </summary>
-    internal ArrayPool<byte> Buffers { get; } = ArrayPool<byte>.Create(maxArrayLength: 16 * 1024, maxArraysPerBucket: 4096);
+    internal ArrayPool<byte> Buffers { get; } = ArrayPool<byte>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 4096);
 
     /// <summary>Queues <paramref name="stream"/>'s buffered bytes for sending.</summary>
     internal void Schedule(KeepAliveStream stream)
