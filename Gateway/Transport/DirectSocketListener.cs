@@ -128,10 +128,9 @@ public sealed partial class DirectSocketListener : IConnectionListener
                 continue;
             }
 
-            if (socket.LocalEndPoint is IPEndPoint)
-            {
-                socket.NoDelay = _noDelay;
-            }
+            // Only IP endpoints are bound here (DirectSocketTransport.CanBind), so every socket is TCP;
+            // Kestrel's own listener asks each socket for its local endpoint (a system call) to know.
+            socket.NoDelay = _noDelay;
 
             Interlocked.Increment(ref _connections);
             _ = ServeAsync(socket);
