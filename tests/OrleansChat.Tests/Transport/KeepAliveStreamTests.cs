@@ -38,9 +38,7 @@ public sealed class KeepAliveStreamTests
     {
         var connection = new HeldConnection();
         using var stream = new KeepAliveStream(connection, new SendQueue());
-        connection.Hold();
-        await stream.WriteAsync(Frame);
-        await Eventually.TrueAsync(() => Task.FromResult(connection.Writes.Count == 1));
+        await HoldAFrameAsync(connection, stream);
 
         var large = stream.WriteAsync(new byte[KeepAliveStream.PauseBytes]).AsTask();
         Assert.False(large.IsCompleted);
@@ -56,8 +54,7 @@ public sealed class KeepAliveStreamTests
     {
         var connection = new HeldConnection();
         using var stream = new KeepAliveStream(connection, new SendQueue());
-        connection.Hold();
-        await stream.WriteAsync(Frame);
+        await HoldAFrameAsync(connection, stream);
 
         Assert.False(stream.TrySendPing());
 
@@ -72,9 +69,7 @@ public sealed class KeepAliveStreamTests
     {
         var connection = new HeldConnection();
         using var stream = new KeepAliveStream(connection, new SendQueue());
-        connection.Hold();
-        await stream.WriteAsync(Frame);
-        await Eventually.TrueAsync(() => Task.FromResult(connection.Writes.Count == 1));
+        await HoldAFrameAsync(connection, stream);
 
         connection.Release(new IOException("reset by peer"));
 
@@ -150,6 +145,14 @@ public sealed class KeepAliveStreamTests
         }
 
         Assert.False(stream.TrySendPing());
+    }
+
+    /// <summary>Writes a frame whose send the connection holds: it has gone to the connection, which has not taken it yet.</summary>
+    private static async Task HoldAFrameAsync(HeldConnection connection, KeepAliveStream stream)
+    {
+        connection.Hold();
+        await stream.WriteAsync(Frame);
+        await Eventually.TrueAsync(() => Task.FromResult(connection.Writes.Count == 1));
     }
 
     private static async Task<(Socket Server, Socket Peer)> LoopbackPairAsync()
