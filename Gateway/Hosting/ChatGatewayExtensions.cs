@@ -8,9 +8,11 @@ using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using OrleansChat.Gateway.Api;
 using OrleansChat.Gateway.Cluster;
+using OrleansChat.Gateway.Endpoint;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Gateway.Transport.Direct;
 
 namespace OrleansChat.Gateway.Hosting;
 
@@ -40,6 +42,7 @@ public static class ChatGatewayExtensions
         builder.Services.AddSingleton<RoomHub>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
+        builder.Services.AddSingleton<ISocketHost>(sp => sp.GetRequiredService<WebSocketEndpoint>());
         builder.Services.AddSingleton<SocketAuthenticator>();
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
+using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Hub;
 

@@ -5,6 +5,7 @@ using Orleans.Streams;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
+using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Hub;
 
@@ -14,7 +15,7 @@ namespace OrleansChat.Gateway.Hub;
 /// is made by the first joiner and released by the last leaver, never touching another room's
 /// or another gateway's handles.
 /// </summary>
-public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayOptions> options, ChatMetrics metrics, ILogger<RoomHub> logger)
+public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayOptions> options, ChatMetrics metrics, ILogger<RoomHub> logger) : IChatRooms
 {
     /// <summary>How many presence renewals are in flight at once.</summary>
     internal const int RenewalsInFlight = 32;

@@ -1,5 +1,4 @@
 using OrleansChat.Gateway.Hosting;
-using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Transport;
@@ -14,7 +13,7 @@ namespace OrleansChat.Gateway.Sessions;
 public sealed partial class ChatSession(
     WebSocketConnection connection,
     string user,
-    RoomHub hub,
+    IChatRooms hub,
     ChatGatewayOptions options,
     ChatMetrics metrics,
     ILogger logger) : IRoomMember, IAsyncDisposable

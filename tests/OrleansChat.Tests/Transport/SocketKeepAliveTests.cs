@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Gateway.Transport.Direct;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Transport;

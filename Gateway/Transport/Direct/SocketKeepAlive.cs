@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Gateway.Hosting;
 
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Transport.Direct;
 
 /// <summary>
 /// The protocol's keep-alive (a WebSocket ping every <c>PingInterval</c>, the socket aborted when

@@ -1,4 +1,4 @@
-namespace OrleansChat.Gateway.Hub;
+namespace OrleansChat.Gateway.Sessions;
 
 /// <summary>A local socket as the hub sees it: a name and a way to hand it frames.</summary>
 public interface IRoomMember

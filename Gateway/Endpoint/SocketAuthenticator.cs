@@ -4,8 +4,9 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Transport;
 
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Endpoint;
 
 /// <summary>
 /// Decides who a <c>/ws</c> request connects as, before any upgrade. Without a signing key the
@@ -65,21 +66,4 @@ public sealed class SocketAuthenticator(IOptions<ChatGatewayOptions> options)
             ValidateAudience = !string.IsNullOrEmpty(options.JwtAudience),
             ValidAudience = options.JwtAudience,
         };
-}
-
-/// <summary>
-/// Whether a socket request is admitted: its <see cref="User"/>, or the refusal's HTTP
-/// <see cref="Status"/> and <see cref="Detail"/> for the client, with <see cref="TokenRefused"/>
-/// (why, for the log, never the token itself) on a 401.
-/// </summary>
-public readonly record struct SocketAdmission(string? User, int Status, string Detail, string? TokenRefused)
-{
-    /// <summary>Admitted as <paramref name="user"/>.</summary>
-    public static SocketAdmission As(string user) => new(user, StatusCodes.Status101SwitchingProtocols, "", null);
-
-    /// <summary>Refused with <paramref name="status"/>.</summary>
-    public static SocketAdmission Refused(int status, string detail) => new(null, status, detail, null);
-
-    /// <summary>A 401: no token, or one that does not validate, for <paramref name="why"/>.</summary>
-    public static SocketAdmission Unauthorized(string detail, string why) => new(null, StatusCodes.Status401Unauthorized, detail, why);
 }

@@ -1,4 +1,4 @@
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Endpoint;
 
 /// <summary>
 /// Cross-site WebSocket hijacking guard: browsers always send <c>Origin</c> on a WebSocket

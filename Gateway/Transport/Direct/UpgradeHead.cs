@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Transport.Direct;
 
 /// <summary>
 /// The head of a WebSocket upgrade request to <c>/ws</c> (RFC 6455 section 4.2.1), read off the

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Transport.Direct;
 
 /// <summary>
 /// The one queue that sends what the gateway's directly taken sockets have buffered

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Transport.Direct;
 
 /// <summary>
 /// Takes a WebSocket upgrade to <c>/ws</c> straight off an accepted socket, before Kestrel sees
@@ -21,10 +21,10 @@ namespace OrleansChat.Gateway.Transport;
 /// <para>
 /// Only a request this class can accept as it stands is taken: a complete, well-formed head in the
 /// bytes the connection has sent when it is first readable (<see cref="UpgradeHead"/>) that the
-/// endpoint's own rules admit (<see cref="WebSocketEndpoint.AdmitAsync"/>: origin, name or token,
+/// endpoint's own rules admit (<see cref="ISocketHost.AdmitAsync"/>: origin, name or token,
 /// not draining). The head is only peeked at (<see cref="SocketFlags.Peek"/>) until then, so anything
 /// else, refusals included, goes to Kestrel with every byte unread, and the HTTP pipeline's
-/// <see cref="WebSocketEndpoint"/> applies the same rules and gives the 400, 401, 403 or 503: the
+/// <c>/ws</c> endpoint applies the same rules and gives the 400, 401, 403 or 503: the
 /// rules are written once, and one place answers a request.
 /// </para>
 /// <para>
@@ -34,7 +34,7 @@ namespace OrleansChat.Gateway.Transport;
 /// </para>
 /// </remarks>
 public sealed partial class DirectUpgrade(
-    WebSocketEndpoint endpoint,
+    ISocketHost host,
     SocketKeepAlive keepAlive,
     SendQueue sends,
     IOptions<KestrelServerOptions> kestrel,
@@ -42,9 +42,9 @@ public sealed partial class DirectUpgrade(
 {
     /// <summary>
     /// Waits for the connection's first bytes and, for an upgrade this gateway accepts, reads the head
-    /// and answers <c>101</c>, returning the user; otherwise reads nothing and returns null.
+    /// and answers <c>101</c>, returning its admission; otherwise reads nothing and returns null.
     /// </summary>
-    public async Task<string?> TryUpgradeAsync(Socket socket, CancellationToken stopping)
+    public async Task<SocketAdmission?> TryUpgradeAsync(Socket socket, CancellationToken stopping)
     {
         // A client that connects and sends nothing is Kestrel's to time out; it gets as long to
         // start its request here as Kestrel gives it to finish its headers, then goes on to Kestrel.
@@ -69,8 +69,8 @@ public sealed partial class DirectUpgrade(
         {
             var peeked = await socket.ReceiveAsync(buffer, SocketFlags.Peek, stopping);
             var head = UpgradeHead.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), out var length);
-            var user = head is null ? null : await AdmittedUserAsync(head);
-            if (user is null)
+            var admitted = head is null ? null : await AdmitAsync(head);
+            if (admitted is null)
             {
                 return null;
             }
@@ -88,7 +88,7 @@ public sealed partial class DirectUpgrade(
             }
 
             await socket.SendAsync(head!.SwitchingProtocols(), SocketFlags.None, stopping);
-            return user;
+            return admitted;
         }
         finally
         {
@@ -113,12 +113,12 @@ public sealed partial class DirectUpgrade(
         return webSocket;
     }
 
-    /// <summary>The user the request connects as, when the endpoint's rules admit it (<see cref="WebSocketEndpoint.AdmitAsync"/>).</summary>
-    private async Task<string?> AdmittedUserAsync(UpgradeHead head)
+    /// <summary>The request's admission, when the gateway's rules admit it (<see cref="ISocketHost.AdmitAsync"/>).</summary>
+    private async Task<SocketAdmission?> AdmitAsync(UpgradeHead head)
     {
         var query = QueryHelpers.ParseQuery(head.Query);
-        var admission = await endpoint.AdmitAsync(head.Origin, $"http://{head.Host}", query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
-        return admission.User;
+        var admission = await host.AdmitAsync(head.Origin, $"http://{head.Host}", query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
+        return admission.User is null ? null : admission;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection from {Remote} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 using OrleansChat.Gateway.Hosting;
 
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Transport.Direct;
 
 /// <summary>
 /// Kestrel's transport for the gateway's TCP endpoints when <c>Chat:Gateway:DirectUpgrade</c> is on
@@ -19,7 +19,7 @@ public sealed class DirectSocketTransport(
     IOptions<SocketTransportOptions> sockets,
     IOptions<ChatGatewayOptions> chat,
     DirectUpgrade upgrade,
-    WebSocketEndpoint socketEndpoint,
+    ISocketHost host,
     ConnectionRegistry registry,
     ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
@@ -52,6 +52,6 @@ public sealed class DirectSocketTransport(
                 UnsafePreferInlineScheduling = options.UnsafePreferInlineScheduling,
             },
             loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
-        return new ValueTask<IConnectionListener>(new DirectSocketListener(listen, options.NoDelay, upgrade, socketEndpoint, registry, kestrel, loggers.CreateLogger<DirectSocketListener>()));
+        return new ValueTask<IConnectionListener>(new DirectSocketListener(listen, options.NoDelay, upgrade, host, registry, kestrel, loggers.CreateLogger<DirectSocketListener>()));
     }
 }

@@ -5,14 +5,15 @@ using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Sessions;
+using OrleansChat.Gateway.Transport;
 
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Endpoint;
 
 /// <summary>
 /// <c>GET /ws</c> on the HTTP pipeline: checks the request before any upgrade (origin 403, name 400
 /// or token 401), accepts the socket with the framework's keep-alive pings, and runs its session
 /// until it closes. Upgrades that pass every check are usually taken before this, before
-/// Kestrel sees the connection (<see cref="DirectUpgrade"/>); this serves the rest and gives every refusal.
+/// Kestrel sees the connection (<see cref="Transport.Direct.DirectUpgrade"/>); this serves the rest and gives every refusal.
 /// </summary>
 public sealed partial class WebSocketEndpoint(
     RoomHub hub,
@@ -20,7 +21,7 @@ public sealed partial class WebSocketEndpoint(
     SocketAuthenticator authenticator,
     ChatMetrics metrics,
     IOptions<ChatGatewayOptions> options,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory) : ISocketHost
 {
     private readonly ChatGatewayOptions _options = options.Value;
     private readonly TransportLimits _limits = new(options.Value.MaxFrameBytes, options.Value.OutboundQueueLimit, options.Value.CloseTimeout);
@@ -54,16 +55,17 @@ public sealed partial class WebSocketEndpoint(
             KeepAliveInterval = _options.PingInterval,
             KeepAliveTimeout = _options.PongTimeout,
         });
-        await RunAsync(socket, user);
+        await RunAsync(socket, admission);
     }
 
-    /// <summary>
+    /// <inheritdoc cref="ISocketHost.AdmitAsync"/>
+    /// <remarks>
     /// The rules a socket request must pass, whichever way it came (here, or before Kestrel in
-    /// <see cref="DirectUpgrade"/>, which takes only an admitted request and leaves the rest to be
+    /// <see cref="Transport.Direct.DirectUpgrade"/>, which takes only an admitted request and leaves the rest to be
     /// refused here): an allowed origin (else 403; <paramref name="own"/> is the gateway's own
     /// scheme://host:port), a valid name or token (else 400 or 401), a gateway that is not draining
     /// (else 503).
-    /// </summary>
+    /// </remarks>
     public async Task<SocketAdmission> AdmitAsync(string? origin, string own, StringValues name, StringValues token)
     {
         if (!OriginPolicy.IsAllowed(origin, own, _options.AllowedOrigins))
@@ -82,10 +84,11 @@ public sealed partial class WebSocketEndpoint(
 
     /// <summary>
     /// Runs an accepted socket's session until it closes, whichever way it was accepted (here or by
-    /// <see cref="DirectUpgrade"/>).
+    /// <see cref="Transport.Direct.DirectUpgrade"/>).
     /// </summary>
-    public async Task RunAsync(WebSocket socket, string user)
+    public async Task RunAsync(WebSocket socket, SocketAdmission admitted)
     {
+        var user = admitted.User ?? throw new ArgumentException("the socket was not admitted", nameof(admitted));
         using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), _limits, loggerFactory.CreateLogger<WebSocketConnection>());
         await using var session = new ChatSession(connection, user, hub, _options, metrics, loggerFactory.CreateLogger<ChatSession>());
         using var registration = registry.Add(connection);

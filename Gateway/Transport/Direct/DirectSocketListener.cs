@@ -4,7 +4,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Transport.Direct;
 
 /// <summary>
 /// Kestrel's listener for one endpoint (<see cref="DirectSocketTransport"/>): it accepts the
@@ -27,7 +27,7 @@ public sealed partial class DirectSocketListener : IConnectionListener
     private readonly Socket _listen;
     private readonly bool _noDelay;
     private readonly DirectUpgrade _upgrade;
-    private readonly WebSocketEndpoint _endpoint;
+    private readonly ISocketHost _host;
     private readonly ConnectionRegistry _registry;
     private readonly SocketConnectionContextFactory _kestrel;
     private readonly ILogger _logger;
@@ -38,12 +38,12 @@ public sealed partial class DirectSocketListener : IConnectionListener
     private int _connections;
 
     /// <summary>Starts accepting on <paramref name="listen"/>, a socket already bound and listening.</summary>
-    public DirectSocketListener(Socket listen, bool noDelay, DirectUpgrade upgrade, WebSocketEndpoint endpoint, ConnectionRegistry registry, SocketConnectionContextFactory kestrel, ILogger logger)
+    public DirectSocketListener(Socket listen, bool noDelay, DirectUpgrade upgrade, ISocketHost host, ConnectionRegistry registry, SocketConnectionContextFactory kestrel, ILogger logger)
     {
         _listen = listen;
         _noDelay = noDelay;
         _upgrade = upgrade;
-        _endpoint = endpoint;
+        _host = host;
         _registry = registry;
         _kestrel = kestrel;
         _logger = logger;
@@ -143,8 +143,8 @@ public sealed partial class DirectSocketListener : IConnectionListener
     {
         try
         {
-            var user = await _upgrade.TryUpgradeAsync(socket, _stopping.Token);
-            if (user is null)
+            var admitted = await _upgrade.TryUpgradeAsync(socket, _stopping.Token);
+            if (admitted is not { } admission)
             {
                 var connection = _kestrel.Create(socket);
                 if (!_handedOn.Writer.TryWrite(connection))
@@ -160,7 +160,7 @@ public sealed partial class DirectSocketListener : IConnectionListener
             using var webSocket = _upgrade.Accept(socket, out var pings);
             using (pings)
             {
-                await _endpoint.RunAsync(webSocket, user);
+                await _host.RunAsync(webSocket, admission);
             }
         }
         catch (Exception exception) when (exception is SocketException or OperationCanceledException or ObjectDisposedException)

@@ -1,4 +1,4 @@
-namespace OrleansChat.Gateway.Transport;
+namespace OrleansChat.Gateway.Transport.Direct;
 
 /// <summary>
 /// The stream under a socket that <see cref="DirectUpgrade"/> took. Reads go straight to the
