@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Endpoint;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Api;
 
@@ -60,16 +61,17 @@ public static partial class RoomsApi
         HttpContext context,
         RoomHub hub,
         ChatMetrics metrics,
-        IOptions<ChatGatewayOptions> options,
+        IOptions<SecurityOptions> security,
+        IOptions<ChatSessionOptions> sessions,
         ILoggerFactory loggers)
     {
         // The key is checked before anything else, so nothing about rooms or bodies is told to a caller without it.
-        if (string.IsNullOrEmpty(options.Value.ApiKey))
+        if (string.IsNullOrEmpty(security.Value.ApiKey))
         {
             return Results.Problem("posting over HTTP is off: no api key is configured", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        if (!ApiKey.IsPresented(context.Request, options.Value.ApiKey))
+        if (!ApiKey.IsPresented(context.Request, security.Value.ApiKey))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Problem("'Authorization: Bearer <api key>' is missing or wrong", statusCode: StatusCodes.Status401Unauthorized);
@@ -80,7 +82,7 @@ public static partial class RoomsApi
             return InvalidRoom();
         }
 
-        var (body, error) = await ReadBodyAsync(context, options.Value.MaxTextLength);
+        var (body, error) = await ReadBodyAsync(context, sessions.Value.MaxTextLength);
         if (body is null)
         {
             return error!;

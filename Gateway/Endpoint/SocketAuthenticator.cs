@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Transport;
 
 namespace OrleansChat.Gateway.Endpoint;
@@ -15,7 +14,7 @@ namespace OrleansChat.Gateway.Endpoint;
 /// <c>name</c> claim, else its <c>sub</c>, held to the same rules as a chosen name. A refusal
 /// says why without the token, so the token itself is never logged.
 /// </summary>
-public sealed class SocketAuthenticator(IOptions<ChatGatewayOptions> options)
+public sealed class SocketAuthenticator(IOptions<SecurityOptions> options)
 {
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TokenValidationParameters? _parameters = ValidationParameters(options.Value);
@@ -52,7 +51,7 @@ public sealed class SocketAuthenticator(IOptions<ChatGatewayOptions> options)
             : SocketAdmission.As(user);
     }
 
-    private static TokenValidationParameters? ValidationParameters(ChatGatewayOptions options) =>
+    private static TokenValidationParameters? ValidationParameters(SecurityOptions options) =>
         string.IsNullOrEmpty(options.JwtSigningKey) ? null : new TokenValidationParameters
         {
             IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.JwtSigningKey)),

@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Sessions;
@@ -20,11 +19,15 @@ public sealed partial class WebSocketEndpoint(
     ConnectionRegistry registry,
     SocketAuthenticator authenticator,
     ChatMetrics metrics,
-    IOptions<ChatGatewayOptions> options,
+    IOptions<TransportOptions> transport,
+    IOptions<ChatSessionOptions> sessions,
+    IOptions<SecurityOptions> security,
     ILoggerFactory loggerFactory) : ISocketHost
 {
-    private readonly ChatGatewayOptions _options = options.Value;
-    private readonly TransportLimits _limits = new(options.Value.MaxFrameBytes, options.Value.OutboundQueueLimit, options.Value.CloseTimeout);
+    private readonly TransportOptions _transport = transport.Value;
+    private readonly ChatSessionOptions _sessions = sessions.Value;
+    private readonly SecurityOptions _security = security.Value;
+    private readonly TransportLimits _limits = transport.Value.Limits;
     private readonly ILogger _logger = loggerFactory.CreateLogger<WebSocketEndpoint>();
 
     /// <summary>Handles one request to <c>/ws</c>.</summary>
@@ -52,8 +55,8 @@ public sealed partial class WebSocketEndpoint(
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            KeepAliveInterval = _options.PingInterval,
-            KeepAliveTimeout = _options.PongTimeout,
+            KeepAliveInterval = _transport.PingInterval,
+            KeepAliveTimeout = _transport.PongTimeout,
         });
         await RunAsync(socket, admission);
     }
@@ -68,7 +71,7 @@ public sealed partial class WebSocketEndpoint(
     /// </remarks>
     public async Task<SocketAdmission> AdmitAsync(string? origin, string own, StringValues name, StringValues token)
     {
-        if (!OriginPolicy.IsAllowed(origin, own, _options.AllowedOrigins))
+        if (!OriginPolicy.IsAllowed(origin, own, _security.AllowedOrigins))
         {
             return SocketAdmission.Refused(StatusCodes.Status403Forbidden, "origin not allowed");
         }
@@ -90,7 +93,7 @@ public sealed partial class WebSocketEndpoint(
     {
         var user = admitted.User ?? throw new ArgumentException("the socket was not admitted", nameof(admitted));
         using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), _limits, loggerFactory.CreateLogger<WebSocketConnection>());
-        await using var session = new ChatSession(connection, user, hub, _options, metrics, loggerFactory.CreateLogger<ChatSession>());
+        await using var session = new ChatSession(connection, user, hub, _sessions, metrics, loggerFactory.CreateLogger<ChatSession>());
         using var registration = registry.Add(connection);
         connection.FrameSent += metrics.FrameSent;
         connection.FrameDropped += metrics.FrameDropped;

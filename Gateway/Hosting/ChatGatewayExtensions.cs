@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,6 +10,7 @@ using OrleansChat.Gateway.Cluster;
 using OrleansChat.Gateway.Endpoint;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Sessions;
 using OrleansChat.Gateway.Transport;
 using OrleansChat.Gateway.Transport.Direct;
 
@@ -22,18 +22,12 @@ public static class ChatGatewayExtensions
     /// <summary>Registers the gateway's services and its Orleans client.</summary>
     public static IHostApplicationBuilder AddChatGateway(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ChatGatewayOptions>()
-            .Bind(builder.Configuration.GetSection(ChatGatewayOptions.Section))
-            .Validate(o => o.MaxFrameBytes > 0 && o.OutboundQueueLimit > 1 && o.MaxRoomsPerConnection > 0, "Chat:Gateway limits must be positive")
-            .Validate(o => o.SendsPerSecond > 0 && o.SendBurst >= o.SendsPerSecond, "Chat:Gateway:SendBurst must be at least SendsPerSecond")
-            .Validate(o => o.HistoryOnJoin >= 0 && o.RecoveryLimit > 0, "Chat:Gateway history limits must be positive")
-            .Validate(o => o.SocketIOQueues >= 0, "Chat:Gateway:SocketIOQueues must be 0 (the thread pool) or more")
-            // HS256 keys shorter than the hash (RFC 7518 3.2) are refused by the token library on every token; say so at start-up instead.
-            .Validate(o => string.IsNullOrEmpty(o.JwtSigningKey) || Encoding.UTF8.GetByteCount(o.JwtSigningKey) >= 32, "Chat:Gateway:JwtSigningKey must be at least 32 bytes (256 bits) for HS256")
-            .ValidateOnStart();
-
+        builder.Services.AddChatOptions<TransportOptions>(TransportOptions.Section);
+        builder.Services.AddChatOptions<ChatSessionOptions>(ChatSessionOptions.Section);
+        builder.Services.AddChatOptions<RoomHubOptions>(RoomHubOptions.Section);
+        builder.Services.AddChatOptions<SecurityOptions>(SecurityOptions.Section);
         builder.Services.AddOptions<SocketTransportOptions>()
-            .Configure<IOptions<ChatGatewayOptions>>((sockets, chat) => sockets.IOQueueCount = chat.Value.SocketIOQueues);
+            .Configure<IOptions<TransportOptions>>((sockets, transport) => sockets.IOQueueCount = transport.Value.SocketIOQueues);
         // Registered after Kestrel's socket transport, so Kestrel tries it first (DirectSocketTransport).
         builder.Services.AddSingleton<DirectUpgrade>();
         builder.Services.AddSingleton<SendQueue>();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Orleans.Metadata;
 using Orleans.Streams;
-using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Sessions;
@@ -15,13 +14,13 @@ namespace OrleansChat.Gateway.Hub;
 /// is made by the first joiner and released by the last leaver, never touching another room's
 /// or another gateway's handles.
 /// </summary>
-public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayOptions> options, ChatMetrics metrics, ILogger<RoomHub> logger) : IChatRooms
+public sealed partial class RoomHub(IClusterClient client, IOptions<RoomHubOptions> options, ChatMetrics metrics, ILogger<RoomHub> logger) : IChatRooms
 {
     /// <summary>How many presence renewals are in flight at once.</summary>
     internal const int RenewalsInFlight = 32;
 
     private readonly ConcurrentDictionary<string, RoomChannel> _rooms = new(StringComparer.Ordinal);
-    private readonly ChatGatewayOptions _options = options.Value;
+    private readonly RoomHubOptions _options = options.Value;
 
     // The room grain interface's id, found once: GetGrain<IChatRoomGrain>(room) finds it again on every call by
     // reading the interface's attributes (Orleans GrainFactory.GetGrain(Type, IdSpan, string) calls

@@ -1,4 +1,3 @@
-using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Protocol;
 using OrleansChat.Gateway.Transport;
@@ -14,7 +13,7 @@ public sealed partial class ChatSession(
     WebSocketConnection connection,
     string user,
     IChatRooms hub,
-    ChatGatewayOptions options,
+    ChatSessionOptions options,
     ChatMetrics metrics,
     ILogger logger) : IRoomMember, IAsyncDisposable
 {

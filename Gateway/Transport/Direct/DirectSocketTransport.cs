@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Hosting;
 
 namespace OrleansChat.Gateway.Transport.Direct;
 
@@ -17,14 +16,14 @@ namespace OrleansChat.Gateway.Transport.Direct;
 /// </summary>
 public sealed class DirectSocketTransport(
     IOptions<SocketTransportOptions> sockets,
-    IOptions<ChatGatewayOptions> chat,
+    IOptions<TransportOptions> transport,
     DirectUpgrade upgrade,
     ISocketHost host,
     ConnectionRegistry registry,
     ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     /// <inheritdoc />
-    public bool CanBind(EndPoint endpoint) => chat.Value.DirectUpgrade && endpoint is IPEndPoint;
+    public bool CanBind(EndPoint endpoint) => transport.Value.DirectUpgrade && endpoint is IPEndPoint;
 
     /// <inheritdoc />
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Hosting;
 
 namespace OrleansChat.Gateway.Transport.Direct;
 
@@ -24,7 +23,7 @@ namespace OrleansChat.Gateway.Transport.Direct;
 /// the shorter setting, as the runtime's timer does, so a dead peer is dropped within
 /// <c>PongTimeout</c> and a quarter.
 /// </remarks>
-public sealed class SocketKeepAlive(IOptions<ChatGatewayOptions> options, TimeProvider time) : BackgroundService
+public sealed class SocketKeepAlive(IOptions<TransportOptions> options, TimeProvider time) : BackgroundService
 {
     private readonly ConcurrentDictionary<Entry, byte> _sockets = new();
     private readonly long _pingInterval = (long)options.Value.PingInterval.TotalMilliseconds;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Transport;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
@@ -20,7 +20,7 @@ public sealed class SocketIOQueueTests(ClusterFixture cluster)
 
         var queues = gateway.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.IOQueueCount;
 
-        Assert.Equal(gateway.Services.GetRequiredService<IOptions<ChatGatewayOptions>>().Value.SocketIOQueues, queues);
+        Assert.Equal(gateway.Services.GetRequiredService<IOptions<TransportOptions>>().Value.SocketIOQueues, queues);
         Assert.InRange(queues, 1, Math.Max(1, Environment.ProcessorCount / 2));
     }
 
