@@ -21,6 +21,6 @@ public sealed class RoomHubOptions
     /// room each period, so it must be well under the silo's <c>Chat:Rooms:PresenceLease</c> (the
     /// defaults leave four periods in a lease). Default 10 s.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Chat:Gateway:PresenceRenewPeriod must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00", ErrorMessage = "Chat:Gateway:PresenceRenewPeriod must be between {1} and {2}.")]
     public TimeSpan PresenceRenewPeriod { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -20,15 +20,15 @@ public sealed class TransportOptions
     public int OutboundQueueLimit { get; set; } = 1000;
 
     /// <summary>How long a closing socket gets to take its close frame before it is aborted. Default 5 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Chat:Gateway:CloseTimeout must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ErrorMessage = "Chat:Gateway:CloseTimeout must be between {1} and {2}.")]
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often the server pings an open socket. Default 15 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Chat:Gateway:PingInterval must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ErrorMessage = "Chat:Gateway:PingInterval must be between {1} and {2}.")]
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long after a ping without a pong the socket is aborted. Default 15 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Chat:Gateway:PongTimeout must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ErrorMessage = "Chat:Gateway:PongTimeout must be between {1} and {2}.")]
     public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>

@@ -3,15 +3,15 @@ using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
 
-[Collection(ClusterCollection.Name)]
-public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
+/// <summary>Bad frames get clear errors and lose nothing, on each socket path.</summary>
+public abstract class ProtocolErrorTests(ClusterFixture cluster, SocketPath path) : IAsyncLifetime
 {
     private GatewayHost _gateway = null!;
     private ChatClient _alice = null!;
 
     public async Task InitializeAsync()
     {
-        _gateway = await GatewayHost.StartAsync(cluster.Cluster);
+        _gateway = await GatewayHost.StartAsync(cluster.Cluster, path: path);
         _alice = await ChatClient.ConnectAsync(_gateway, "alice");
     }
 
@@ -132,3 +132,11 @@ public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
         await _alice.WaitForAsync(f => f.Type() == "pong", skip);
     }
 }
+
+/// <summary>Protocol errors with upgrades taken before Kestrel.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ProtocolErrorTestsOnDirectSockets(ClusterFixture cluster) : ProtocolErrorTests(cluster, SocketPath.Direct);
+
+/// <summary>Protocol errors with every socket through Kestrel's HTTP pipeline.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ProtocolErrorTestsThroughKestrel(ClusterFixture cluster) : ProtocolErrorTests(cluster, SocketPath.Kestrel);
