@@ -48,11 +48,9 @@ public sealed class ChatGatewayOptions
     /// the sends and receives of the connections Kestrel serves (HTTP requests, and sockets upgraded
     /// through the HTTP pipeline; the sockets taken directly have one <see cref="Transport.SendQueue"/>);
     /// 0 hands them to the thread pool directly. Kestrel's own
-    /// default is one per processor. The default here is half the processors, at least one: on the
-    /// 2-core machine of docs/performance.md one queue instead of two lowered the steady 1,000-socket
-    /// fan-out's p99 over seven side-by-side runs of each (from 22.8–29.5 ms, median 26.7, to
-    /// 19.1–23.7 ms, median 21.1), one room unchanged (docs/performance-notes.md, "Kestrel's I/O
-    /// queues"). Larger machines were not measured.
+    /// default is one per processor. The default here is half the processors, at least one: on two
+    /// cores one queue lowered the steady fan-out's tail side by side; larger machines were not
+    /// measured (docs/decisions/0019-one-kestrel-io-queue-on-two-cores.md).
     /// </summary>
     public int SocketIOQueues { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
