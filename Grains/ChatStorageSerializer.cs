@@ -12,8 +12,8 @@ namespace OrleansChat.Grains;
 /// </summary>
 /// <remarks>
 /// A post rewrites its room's current chunk, up to <c>Chat:Rooms:ChunkSize</c> messages, so the
-/// copy saved is as large as the chunk: in the rooms benchmark byte arrays were half of the silo's
-/// allocations (docs/performance-notes.md). The view stays valid because a chunk's stored bytes
+/// copy saved is as large as the chunk (docs/decisions/0013-chunks-to-storage-without-copy.md).
+/// The view stays valid because a chunk's stored bytes
 /// never change afterwards (<see cref="ChunkBuffer"/>).
 /// </remarks>
 public sealed class ChatStorageSerializer(Serializer serializer) : IGrainStorageSerializer

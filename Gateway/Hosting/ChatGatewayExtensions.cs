@@ -78,10 +78,8 @@ public static class ChatGatewayExtensions
     /// <remarks>
     /// Each instrument keeps at most <see cref="ChatMetrics.SeriesPerInstrument"/> series (tag
     /// sets); past that, OpenTelemetry adds into one series labelled <c>otel_metric_overflow</c>.
-    /// The SDK's default, 2,000, preallocates a 144 KB array per instrument when it is first
-    /// recorded: 9.2 MB for the 64 instruments a running gateway records, most of it made while the
-    /// first sockets connect (docs/performance-notes.md, "What a gateway holds for 10,000 idle
-    /// sockets"). The most any instrument here shows is about ten.
+    /// The SDK's default limit preallocates a large array per instrument when it is first recorded,
+    /// most of them while the first sockets connect (docs/decisions/0021-metrics-200-series-per-instrument.md).
     /// </remarks>
     private static void AddChatMetrics(this IHostApplicationBuilder builder) =>
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

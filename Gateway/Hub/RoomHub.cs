@@ -151,8 +151,8 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<RoomHubOptio
     /// Renews this gateway's presence lease in every room it holds, stating the names it has there.
     /// The calls go out <see cref="RenewalsInFlight"/> at a time rather than one after another: a
     /// lone call wakes a thread on each side for its round trip, while calls in flight together
-    /// share the wake-ups and Orleans' writes on the silo connection (docs/performance-notes.md,
-    /// "Presence renewal: calls in flight together").
+    /// share the wake-ups and Orleans' writes on the silo connection
+    /// (docs/decisions/0020-presence-renewals-in-flight.md).
     /// </summary>
     public Task RenewPresenceAsync() =>
         Parallel.ForEachAsync(_rooms.Values, new ParallelOptions { MaxDegreeOfParallelism = RenewalsInFlight }, async (channel, _) =>

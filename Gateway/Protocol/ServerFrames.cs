@@ -125,10 +125,10 @@ public static class ServerFrames
         w.WriteString("ts", FormatTimestamp(message.Timestamp));
     }
 
-    // Each thread keeps one buffer and one writer for the frames it writes. A fresh 256-byte
+    // Each thread keeps one buffer and one writer for the frames it writes. A fresh small
     // ArrayBufferWriter grew (allocate, copy) on almost every message frame, because
-    // Utf8JsonWriter asks for room for the worst-case escaping of each value before writing it;
-    // it was about 4 % of the gateway's CPU in `rooms` (docs/performance-notes.md). A buffer that
+    // Utf8JsonWriter asks for room for the worst-case escaping of each value before writing it
+    // (docs/decisions/0008-gateway-per-socket-path-cuts.md). A buffer that
     // grew past RetainedCapacity (a long history) is not kept.
     private const int InitialCapacity = 16 * 1024;
     private const int RetainedCapacity = 128 * 1024;

@@ -33,8 +33,10 @@ public sealed class TransportOptions
 
     /// <summary>
     /// Kestrel's socket I/O queues (<c>SocketTransportOptions.IOQueueCount</c>) for the connections
-    /// Kestrel serves; 0 hands them to the thread pool. Default half the processors, at least one
-    /// (docs/decisions/: Kestrel's I/O queues).
+    /// Kestrel serves (the sockets taken directly share one <see cref="Direct.SendQueue"/>); 0 hands
+    /// them to the thread pool. Kestrel's own default is one per processor; here half the processors,
+    /// at least one: on two cores one queue lowered the steady fan-out's tail side by side; larger
+    /// machines were not measured (docs/decisions/0019-one-kestrel-io-queue-on-two-cores.md).
     /// </summary>
     [Range(0, 1024, ErrorMessage = "Chat:Gateway:SocketIOQueues must be between {1} (the thread pool) and {2}.")]
     public int SocketIOQueues { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);

@@ -13,8 +13,8 @@ namespace OrleansChat.Gateway.Transport.Direct;
 /// <see cref="WebSocket"/> over the socket itself. A socket upgraded through Kestrel keeps Kestrel's
 /// connection for its whole life: its transport (two pipes, a sender and a receiver, the connection
 /// records and their state machines) and, through the HTTP pipeline, the request's objects too
-/// (docs/performance-notes.md, "Sockets taken off the connection" and "Sockets taken before
-/// Kestrel"). A socket taken here keeps the runtime's <see cref="Socket"/>, a
+/// (docs/decisions/0023-websocket-upgrade-off-the-http-pipeline.md and
+/// 0024-sockets-taken-before-kestrel.md). A socket taken here keeps the runtime's <see cref="Socket"/>, a
 /// <see cref="NetworkStream"/> and the WebSocket.
 /// </summary>
 /// <remarks>

@@ -9,9 +9,8 @@ namespace OrleansChat.Gateway.Transport.Direct;
 /// as Kestrel's <c>IOQueue</c> runs its transport's sends (dotnet/aspnetcore's
 /// <c>Transport.Sockets/src/Internal/IOQueue.cs</c>). A fan-out only copies each socket's frame into
 /// that socket's buffer and goes on to the next; the system calls happen here, beside it, and the
-/// frames a socket got back to back go out in one. With one send per frame on the fan-out's own
-/// thread, a 1,000-socket room delivered less than half as much (docs/performance-notes.md,
-/// "Sockets taken before Kestrel").
+/// frames a socket got back to back go out in one. One send per frame on the fan-out's own thread
+/// made a large room's fan-out far slower (docs/decisions/0024-sockets-taken-before-kestrel.md).
 /// </summary>
 public sealed class SendQueue : IThreadPoolWorkItem
 {

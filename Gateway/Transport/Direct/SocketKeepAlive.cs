@@ -11,9 +11,9 @@ namespace OrleansChat.Gateway.Transport.Direct;
 /// second. The runtime's keep-alive (<c>WebSocketCreationOptions.KeepAliveTimeout</c>) keeps a
 /// timer per socket that fires every quarter of the shorter setting (3.75 s with the defaults;
 /// <c>KeepAlivePingState.HeartBeatIntervalMs</c> in dotnet/runtime's <c>ManagedWebSocket.KeepAlive.cs</c>);
-/// with 10,000 idle sockets, walking those timers was a fifth of the idle gateway's CPU and the
-/// thread wake-ups they caused a quarter (docs/performance-notes.md, "One keep-alive timer per
-/// gateway"). Sockets served through the HTTP pipeline keep the runtime's.
+/// with many idle sockets, walking those timers and the thread wake-ups they caused were a large
+/// share of the idle gateway's CPU (docs/decisions/0022-one-keep-alive-sweep.md).
+/// Sockets served through the HTTP pipeline keep the runtime's.
 /// </summary>
 /// <remarks>
 /// A ping goes out between the WebSocket's frames (<see cref="KeepAliveStream.TrySendPing"/>).

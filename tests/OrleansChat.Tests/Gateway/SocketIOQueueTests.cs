@@ -7,8 +7,8 @@ using OrleansChat.Tests.Infrastructure;
 namespace OrleansChat.Tests.Gateway;
 
 /// <summary>
-/// Kestrel's socket I/O queues come from <c>Chat:Gateway:SocketIOQueues</c> (docs/performance-notes.md,
-/// "Kestrel's I/O queues"); what they do to a fan-out is measured only in the bench.
+/// Kestrel's socket I/O queues come from <c>Chat:Gateway:SocketIOQueues</c>
+/// (docs/decisions/0019-one-kestrel-io-queue-on-two-cores.md); what they do to a fan-out is measured only in the bench.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SocketIOQueueTests(ClusterFixture cluster)
