@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
-using OrleansChat.Grains;
 using OrleansChat.Grains.Storage;
 using OrleansChat.Tests.Infrastructure;
 
