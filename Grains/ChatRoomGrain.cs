@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
+using OrleansChat.Grains.Storage;
 
 namespace OrleansChat.Grains;
 
@@ -24,11 +25,9 @@ public sealed partial class ChatRoomGrain(
     private RoomStore _store = null!;
     private RoomHistory _history = null!;
     private IAsyncStream<RoomEvent> _stream = null!;
-    private readonly RoomPresence _presence = new();
     private readonly Queue<QueuedPost> _queue = new();
     private readonly Dictionary<(string User, string Id), QueuedPost> _unstored = [];
     private bool _writing;
-    private IGrainTimer? _leaseTimer;
 
     private string Room => this.GetPrimaryKeyString();
 
@@ -88,108 +87,7 @@ public sealed partial class ChatRoomGrain(
     }
 
     /// <inheritdoc />
-    public async Task<HistoryPage> GetHistoryAsync(long since, int limit)
-    {
-        await _store.EnsureCreatedAsync();
-        return Page(_history.After(since, Math.Clamp(limit, 0, _options.HistoryWindow)));
-    }
-
-    /// <inheritdoc />
-    public async Task<HistoryPage> GetRecentAsync(int limit)
-    {
-        await _store.EnsureCreatedAsync();
-        return Page(_history.Newest(Math.Clamp(limit, 0, _options.HistoryWindow)));
-    }
-
-    /// <inheritdoc />
     public Task TypingAsync(string user) => PublishAsync(new UserTyping(Room, user));
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> EnterAsync(string user, string gatewayId)
-    {
-        await _store.EnsureCreatedAsync();
-        if (_presence.Enter(gatewayId, user, LeaseUntil()))
-        {
-            await PublishAsync(new PresenceChanged(Room, user, Joined: true));
-        }
-
-        WatchLeases();
-        return _presence.Members;
-    }
-
-    /// <inheritdoc />
-    public async Task ExitAsync(string user, string gatewayId)
-    {
-        if (_presence.Exit(gatewayId, user))
-        {
-            await PublishAsync(new PresenceChanged(Room, user, Joined: false));
-        }
-
-        WatchLeases();
-    }
-
-    /// <inheritdoc />
-    public async Task RenewAsync(string gatewayId, IReadOnlyList<string> users)
-    {
-        var (joined, left) = _presence.Renew(gatewayId, users, LeaseUntil());
-        foreach (var user in joined)
-        {
-            await PublishAsync(new PresenceChanged(Room, user, Joined: true));
-        }
-
-        foreach (var user in left)
-        {
-            await PublishAsync(new PresenceChanged(Room, user, Joined: false));
-        }
-
-        WatchLeases();
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<string>> GetMembersAsync() => Task.FromResult(_presence.Members);
-
-    private DateTimeOffset LeaseUntil() => time.GetUtcNow() + _options.PresenceLease;
-
-    // A timer runs only while someone is present, so rooms nobody is in cost nothing, and it is
-    // due when the first lease runs out rather than on a period: renewals push leases on without
-    // touching it, so a room whose gateways keep renewing wakes once a lease, and a dead gateway's
-    // names leave as its lease ends. A new lease never ends before the ones already here (each is
-    // now + PresenceLease), so the timer, once armed, is never late.
-    private void WatchLeases()
-    {
-        if (_presence.FirstLeaseEnd is not { } end)
-        {
-            _leaseTimer?.Dispose();
-            _leaseTimer = null;
-        }
-        else
-        {
-            _leaseTimer ??= this.RegisterGrainTimer(ExpireLeasesAsync, Until(end), Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task ExpireLeasesAsync()
-    {
-        foreach (var user in _presence.Expire(time.GetUtcNow()))
-        {
-            LogLeaseExpired(Room, user);
-            await PublishAsync(new PresenceChanged(Room, user, Joined: false));
-        }
-
-        if (_presence.FirstLeaseEnd is { } end && _leaseTimer is not null)
-        {
-            _leaseTimer.Change(Until(end), Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            WatchLeases();
-        }
-    }
-
-    private TimeSpan Until(DateTimeOffset end) => end - time.GetUtcNow() is var due && due > TimeSpan.Zero ? due : TimeSpan.Zero;
-
-    private HistoryPage Page(IReadOnlyList<ChatMessage> messages) =>
-        new(_store.Epoch, _history.LatestSeq, _history.OldestSeq, messages);
 
     // The room's one writer: runs while posts are queued, each round storing as many as fit in the
     // current chunk with one write and publishing them with one stream event batch.
@@ -284,9 +182,6 @@ public sealed partial class ChatRoomGrain(
             LogPublishFailed(exception, Room);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: {User} left because its gateway stopped renewing its lease")]
-    private partial void LogLeaseExpired(string room, string user);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Room {Room}: storing seqs {First} to {Last} failed; nothing was acknowledged or published")]
     private partial void LogStoreFailed(Exception exception, string room, long first, long last);

@@ -1,4 +1,4 @@
-namespace OrleansChat.Grains;
+namespace OrleansChat.Grains.Storage;
 
 /// <summary>Names of the grain storage providers the silo registers.</summary>
 public static class ChatStorage

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Orleans.Serialization;
 
-namespace OrleansChat.Grains;
+namespace OrleansChat.Grains.Storage;
 
 /// <summary>
 /// The room's current chunk as it grows: each message is encoded once, when it is appended, and

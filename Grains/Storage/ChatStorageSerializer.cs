@@ -1,7 +1,7 @@
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace OrleansChat.Grains;
+namespace OrleansChat.Grains.Storage;
 
 /// <summary>
 /// The storage serializer for the chat's grain storages. A <see cref="RoomChunk"/>'s record is

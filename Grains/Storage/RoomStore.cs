@@ -1,7 +1,7 @@
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace OrleansChat.Grains;
+namespace OrleansChat.Grains.Storage;
 
 /// <summary>
 /// A room's history in grain storage as a head record plus fixed-size chunks, written by the

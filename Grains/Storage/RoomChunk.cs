@@ -1,4 +1,4 @@
-namespace OrleansChat.Grains;
+namespace OrleansChat.Grains.Storage;
 
 /// <summary>
 /// One storage record of consecutive messages: chunk k holds seqs k*size+1 to (k+1)*size. The

@@ -1,4 +1,4 @@
-namespace OrleansChat.Grains;
+namespace OrleansChat.Grains.Storage;
 
 /// <summary>
 /// The small record that says a room exists: its epoch, and the newest chunk known. It is
