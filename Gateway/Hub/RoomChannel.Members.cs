@@ -1,3 +1,5 @@
+using OrleansChat.Gateway.Sessions;
+
 namespace OrleansChat.Gateway.Hub;
 
 // Membership: which local sockets are in the room, under which names, and their joins, which hold live events until the history is sent.
