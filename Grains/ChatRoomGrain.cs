@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Grains;
 

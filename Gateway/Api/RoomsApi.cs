@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Gateway.Api;
 

@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Gateway.Endpoint;
 

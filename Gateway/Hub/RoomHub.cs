@@ -4,7 +4,7 @@ using Orleans.Metadata;
 using Orleans.Streams;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Metrics;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Protocol;
 using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Hub;
@@ -63,7 +63,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                 page = await grain.GetRecentAsync(_options.HistoryOnJoin);
             }
 
-            var frame = ServerFrames.Joined(room, page, recovered, members);
+            var frame = ServerFrames.Joined(room, page.Epoch, page.LatestSeq, page.Messages, recovered, members);
             channel.CompleteJoin(member, frame, page.LatestSeq);
         }
         catch

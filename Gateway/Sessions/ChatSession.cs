@@ -1,6 +1,6 @@
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Metrics;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Protocol;
 using OrleansChat.Gateway.Transport;
 
 namespace OrleansChat.Gateway.Sessions;

@@ -1,24 +1,20 @@
-using System.Buffers.Text;
 using System.Text.Json;
 
-namespace OrleansChat.Bench.Client;
+namespace OrleansChat.Protocol;
 
 /// <summary>
-/// Reads a server frame without allocating (except for an error's code): the receive loops of
-/// a thousand sockets share two cores with the server under test, so the client must stay cheap.
+/// Reads a server frame without allocating (except for an error's code, and a room or id the server
+/// escaped): the bench's receive loops of a thousand sockets share two cores with the server under test,
+/// so a client must stay cheap. Fields it does not know are skipped.
 /// </summary>
-internal static class ServerFrameParser
+public static class ServerFrameParser
 {
-    // What a frame that is not a JSON object, or breaks off, reads as: nothing the bench counts.
-    private static readonly ServerFrame Unreadable = new(ServerFrameType.Other, -1, -1, null);
-
-    // "m" and the 19 digits of the largest long, each written as a six-byte \uXXXX escape.
-    private const int MaxEscapedIdBytes = 20 * 6;
-
+    /// <summary>Reads <paramref name="json"/>; a frame that is not a JSON object, or breaks off, reads as <see cref="ServerFrameType.Other"/>.</summary>
     public static ServerFrame Parse(ReadOnlySpan<byte> json)
     {
         var type = ServerFrameType.Other;
-        long index = -1;
+        ReadOnlySpan<byte> room = default;
+        ReadOnlySpan<byte> id = default;
         long seq = -1;
         string? code = null;
         try
@@ -26,7 +22,7 @@ internal static class ServerFrameParser
             var reader = new Utf8JsonReader(json);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return Unreadable;
+                return new ServerFrame();
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -36,10 +32,15 @@ internal static class ServerFrameParser
                     reader.Read();
                     type = ParseType(ref reader);
                 }
+                else if (reader.ValueTextEquals("room"u8))
+                {
+                    reader.Read();
+                    room = StringValue(ref reader, json);
+                }
                 else if (reader.ValueTextEquals("id"u8))
                 {
                     reader.Read();
-                    index = ParseId(ref reader);
+                    id = StringValue(ref reader, json);
                 }
                 else if (reader.ValueTextEquals("seq"u8))
                 {
@@ -63,54 +64,40 @@ internal static class ServerFrameParser
         }
         catch (JsonException)
         {
-            return Unreadable;
+            return new ServerFrame();
         }
 
-        return new ServerFrame(type, index, seq, code);
+        return new ServerFrame { Type = type, Room = room, Id = id, Seq = seq, Code = code };
     }
 
-    /// <summary>Decodes a bench message id, <c>m</c> followed by the message number.</summary>
-    public static long ParseId(ReadOnlySpan<byte> id)
-    {
-        if (id.Length < 2 || id[0] != (byte)'m')
-        {
-            return -1;
-        }
-
-        return Utf8Parser.TryParse(id[1..], out long value, out var consumed) && consumed == id.Length - 1 ? value : -1;
-    }
-
-    private static long ParseId(ref Utf8JsonReader reader)
+    private static ReadOnlySpan<byte> StringValue(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
-            return -1;
+            reader.Skip();
+            return default;
         }
 
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        if (!reader.ValueIsEscaped)
         {
-            return ParseId(reader.ValueSpan);
+            // The value without its quotes, sliced from the input so that it outlives the reader.
+            return json.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
         }
 
-        // JSON lets a server escape any character ("m\u0031" is "m1"), so an escaped id is unescaped
-        // before it is read. Escaped, a bench id is at most 6 bytes for each of its 20 characters.
-        var escapedLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (escapedLength > MaxEscapedIdBytes)
-        {
-            return -1;
-        }
-
-        Span<byte> id = stackalloc byte[MaxEscapedIdBytes];
-        return ParseId(id[..reader.CopyString(id)]);
+        // JSON lets a server escape any character ("m\u0031" is "m1"); unescaped it is never longer.
+        var unescaped = new byte[reader.ValueSpan.Length];
+        return unescaped.AsSpan(0, reader.CopyString(unescaped));
     }
 
     private static ServerFrameType ParseType(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
+            reader.Skip();
             return ServerFrameType.Other;
         }
 
+        // The most frequent first: a bench run reads mostly messages and acks.
         if (reader.ValueTextEquals("message"u8))
         {
             return ServerFrameType.Message;
@@ -126,9 +113,24 @@ internal static class ServerFrameParser
             return ServerFrameType.Joined;
         }
 
+        if (reader.ValueTextEquals("presence"u8))
+        {
+            return ServerFrameType.Presence;
+        }
+
+        if (reader.ValueTextEquals("typing"u8))
+        {
+            return ServerFrameType.Typing;
+        }
+
         if (reader.ValueTextEquals("welcome"u8))
         {
             return ServerFrameType.Welcome;
+        }
+
+        if (reader.ValueTextEquals("left"u8))
+        {
+            return ServerFrameType.Left;
         }
 
         if (reader.ValueTextEquals("error"u8))
