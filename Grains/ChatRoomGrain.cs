@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
 using OrleansChat.Grains.Storage;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Grains;
 

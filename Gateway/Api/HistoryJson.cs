@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Gateway.Api;
 

@@ -5,6 +5,7 @@ using OrleansChat.Gateway.Endpoint;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Sessions;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Gateway.Api;
 

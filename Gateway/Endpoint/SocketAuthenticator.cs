@@ -4,6 +4,7 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Gateway.Endpoint;
 

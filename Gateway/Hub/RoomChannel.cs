@@ -1,6 +1,6 @@
 using Orleans.Streams;
 using OrleansChat.Gateway.Metrics;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Protocol;
 using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Hub;

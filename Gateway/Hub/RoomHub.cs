@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Metadata;
 using Orleans.Streams;
 using OrleansChat.Gateway.Metrics;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Protocol;
 using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Hub;
@@ -62,7 +62,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<RoomHubOptio
                 page = await grain.GetRecentAsync(_options.HistoryOnJoin);
             }
 
-            var frame = ServerFrames.Joined(room, page, recovered, members);
+            var frame = ServerFrames.Joined(room, page.Epoch, page.LatestSeq, page.Messages, recovered, members);
             channel.CompleteJoin(member, frame, page.LatestSeq);
         }
         catch

@@ -1,5 +1,5 @@
 using OrleansChat.Gateway.Metrics;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Protocol;
 using OrleansChat.Gateway.Transport;
 
 namespace OrleansChat.Gateway.Sessions;

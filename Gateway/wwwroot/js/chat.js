@@ -2,6 +2,7 @@
 // It owns the rooms and the connection and tells the view what to repaint.
 
 import { Connection } from './connection.js';
+import { joinFrame, leaveFrame, sendFrame, typingFrame } from './frames.js';
 import { Room } from './store.js';
 import { MaxFrameBytes, MaxTextLength, errorText, frameBytes, isValidRoom, newMessageId, textLength } from './rules.js';
 
@@ -65,7 +66,7 @@ export class ChatClient {
     }
     // Sent even while the join is still on its way, so the gateway does not keep us in it.
     if (this.#connected) {
-      this.#connection.send({ type: 'leave', room: name });
+      this.#connection.send(leaveFrame(name));
     }
     this.#forget(room);
   }
@@ -107,7 +108,7 @@ export class ChatClient {
       return false;
     }
     const id = newMessageId();
-    if (textLength(text) > MaxTextLength || frameBytes({ type: 'send', room: room.name, id, text }) > MaxFrameBytes) {
+    if (textLength(text) > MaxTextLength || frameBytes(sendFrame(room.name, id, text)) > MaxFrameBytes) {
       this.#view.toast(errorText('too_long'));
       return false;
     }
@@ -150,25 +151,20 @@ export class ChatClient {
     const now = Date.now();
     if (this.#connected && room?.joined && now - room.typingSentAt >= TypingSendEveryMs) {
       room.typingSentAt = now;
-      this.#connection.send({ type: 'typing', room: room.name });
+      this.#connection.send(typingFrame(room.name));
     }
   }
 
   #transmit(room, entry) {
     entry.state = 'pending';
-    entry.inFlight = this.#connection.send({ type: 'send', room: room.name, id: entry.id, text: entry.text });
+    entry.inFlight = this.#connection.send(sendFrame(room.name, entry.id, entry.text));
     entry.rev += 1;
   }
 
   // A re-join asks for everything after the last seq seen, under the epoch it was seen in.
   #sendJoin(room) {
-    const frame = { type: 'join', room: room.name };
     room.rejoining = room.epoch !== null;
-    if (room.rejoining) {
-      frame.since = room.lastSeq;
-      frame.epoch = room.epoch;
-    }
-    this.#connection.send(frame);
+    this.#connection.send(room.rejoining ? joinFrame(room.name, room.lastSeq, room.epoch) : joinFrame(room.name));
   }
 
   #onFrame(frame) {

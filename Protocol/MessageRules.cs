@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace OrleansChat;
+namespace OrleansChat.Protocol;
 
 /// <summary>
-/// The wire contract's rules for names, rooms, message ids and text, shared by the gateway (which
-/// answers with the contract's errors) and the room grain (which never trusts its caller).
+/// The wire contract's rules for names, rooms, message ids and text, shared by the gateway and the bench's
+/// baseline (which answer with the contract's errors) and the room grain (which never trusts its caller).
 /// </summary>
 public static partial class MessageRules
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OrleansChat.Gateway.Protocol;
+namespace OrleansChat.Protocol;
 
 /// <summary>
 /// Turns one client text frame into a <see cref="ClientFrame"/> or the contract's error for it.

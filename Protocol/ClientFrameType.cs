@@ -1,4 +1,4 @@
-namespace OrleansChat.Gateway.Protocol;
+namespace OrleansChat.Protocol;
 
 /// <summary>The kinds of frame a client may send.</summary>
 public enum ClientFrameType

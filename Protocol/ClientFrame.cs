@@ -1,4 +1,4 @@
-namespace OrleansChat.Gateway.Protocol;
+namespace OrleansChat.Protocol;
 
 /// <summary>A client frame that passed the contract's shape checks; which fields are set depends on <see cref="Type"/>.</summary>
 public sealed record ClientFrame(

@@ -1,4 +1,4 @@
-namespace OrleansChat.Gateway.Protocol;
+namespace OrleansChat.Protocol;
 
 /// <summary>The wire contract's error codes, sent in <c>error</c> frames.</summary>
 public static class ErrorCodes
