@@ -102,6 +102,13 @@ public sealed partial class ChatRoomGrain(
     }
 
     /// <inheritdoc />
+    public async Task<HistoryPage> GetBeforeAsync(long before, int limit)
+    {
+        await _store.EnsureCreatedAsync();
+        return Page(_history.Before(before, Math.Clamp(limit, 0, _options.HistoryWindow)));
+    }
+
+    /// <inheritdoc />
     public Task TypingAsync(string user) => PublishAsync(new UserTyping(Room, user));
 
     /// <inheritdoc />

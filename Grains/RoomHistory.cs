@@ -40,6 +40,14 @@ internal sealed class RoomHistory(int window)
         return count <= 0 ? [] : _messages.GetRange(start, count);
     }
 
+    /// <summary>The <paramref name="limit"/> messages with seq just below <paramref name="before"/>, oldest first.</summary>
+    public IReadOnlyList<ChatMessage> Before(long before, int limit)
+    {
+        var end = (int)Math.Clamp(before - OldestSeq, 0, _messages.Count);
+        var count = Math.Min(limit, end);
+        return count <= 0 ? [] : _messages.GetRange(end - count, count);
+    }
+
     /// <summary>The newest <paramref name="limit"/> messages, oldest first.</summary>
     public IReadOnlyList<ChatMessage> Newest(int limit)
     {

@@ -10,6 +10,7 @@ using OrleansChat.Gateway.Api;
 using OrleansChat.Gateway.Cluster;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Security;
 using OrleansChat.Gateway.Transport;
 
 namespace OrleansChat.Gateway.Hosting;
@@ -28,6 +29,7 @@ public static class ChatGatewayExtensions
             .Validate(o => o.SocketIOQueues >= 0, "Chat:Gateway:SocketIOQueues must be 0 (the thread pool) or more")
             // HS256 keys shorter than the hash (RFC 7518 3.2) are refused by the token library on every token; say so at start-up instead.
             .Validate(o => string.IsNullOrEmpty(o.JwtSigningKey) || Encoding.UTF8.GetByteCount(o.JwtSigningKey) >= 32, "Chat:Gateway:JwtSigningKey must be at least 32 bytes (256 bits) for HS256")
+            .Validate(o => o.JwtClockSkew >= TimeSpan.Zero, "Chat:Gateway:JwtClockSkew must not be negative")
             .ValidateOnStart();
 
         builder.Services.AddOptions<SocketTransportOptions>()
@@ -41,6 +43,8 @@ public static class ChatGatewayExtensions
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton<SocketAuthenticator>();
+        builder.Services.AddSingleton<ChatTokens>();
+        builder.Services.AddSingleton<TokenExpiry>();
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ClusterConnection>();
@@ -66,6 +70,7 @@ public static class ChatGatewayExtensions
         app.UseStaticFiles();
         app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context));
         app.MapRoomsApi();
+        app.MapConfigApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");

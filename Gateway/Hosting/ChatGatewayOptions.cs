@@ -82,6 +82,13 @@ public sealed class ChatGatewayOptions
     /// </summary>
     public string? JwtSigningKey { get; set; }
 
+    /// <summary>
+    /// With <see cref="JwtSigningKey"/>: how far past its <c>exp</c> (and before its <c>nbf</c>) a token
+    /// still holds, for a socket's request, a <c>refresh</c>, an HTTP read and an open socket alike (closed
+    /// with 1008 when <c>exp</c> plus this passes). Default 30 s (IdentityModel's own default is five minutes).
+    /// </summary>
+    public TimeSpan JwtClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>With <see cref="JwtSigningKey"/>: the <c>iss</c> a token must carry. Default none (not checked).</summary>
     public string? JwtIssuer { get; set; }
 

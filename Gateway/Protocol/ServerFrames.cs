@@ -31,6 +31,8 @@ public static class ServerFrames
         w.WriteString("room", room);
         w.WriteString("epoch", page.Epoch);
         w.WriteNumber("seq", page.LatestSeq);
+        // Beyond the contract: the page hides its "load older" once it shows this seq.
+        w.WriteNumber("oldest", OldestKept(page));
         WriteMessages(w, "history", room, page.Messages);
         w.WriteBoolean("recovered", recovered);
         w.WriteStartArray("members");
@@ -77,6 +79,16 @@ public static class ServerFrames
         w.WriteString("type", "left");
         w.WriteString("room", room);
     });
+
+    /// <summary>The reply to a valid <c>refresh</c>: the new token's <c>exp</c> in Unix seconds.</summary>
+    public static byte[] Refreshed(DateTimeOffset expires) => Write(w =>
+    {
+        w.WriteString("type", "refreshed");
+        w.WriteNumber("exp", expires.ToUnixTimeSeconds());
+    });
+
+    /// <summary>The lowest seq the room still keeps, 0 when it keeps none (the grain says latest + 1 then).</summary>
+    public static long OldestKept(HistoryPage page) => page.OldestSeq > page.LatestSeq ? 0 : page.OldestSeq;
 
     /// <summary>A failed request; the connection stays open.</summary>
     public static byte[] Error(ProtocolError error) => Write(w =>

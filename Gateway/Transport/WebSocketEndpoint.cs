@@ -4,6 +4,7 @@ using Microsoft.Extensions.Primitives;
 using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Security;
 using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Transport;
@@ -18,6 +19,7 @@ public sealed partial class WebSocketEndpoint(
     RoomHub hub,
     ConnectionRegistry registry,
     SocketAuthenticator authenticator,
+    ChatTokens tokens,
     ChatMetrics metrics,
     IOptions<ChatGatewayOptions> options,
     ILoggerFactory loggerFactory)
@@ -37,7 +39,7 @@ public sealed partial class WebSocketEndpoint(
 
         var request = context.Request;
         var admission = await AdmitAsync(request.Headers.Origin.ToString(), $"{request.Scheme}://{request.Host.Value}", request.Query["name"], request.Query["token"]);
-        if (admission.User is not { } user)
+        if (admission.Identity is not { } identity)
         {
             if (admission.TokenRefused is { } why)
             {
@@ -54,7 +56,7 @@ public sealed partial class WebSocketEndpoint(
             KeepAliveInterval = _options.PingInterval,
             KeepAliveTimeout = _options.PongTimeout,
         });
-        await RunAsync(socket, user);
+        await RunAsync(socket, identity);
     }
 
     /// <summary>
@@ -72,7 +74,7 @@ public sealed partial class WebSocketEndpoint(
         }
 
         var login = await authenticator.CheckAsync(name, token);
-        if (login.User is null || registry.IsAccepting)
+        if (login.Identity is null || registry.IsAccepting)
         {
             return login;
         }
@@ -84,18 +86,18 @@ public sealed partial class WebSocketEndpoint(
     /// Runs an accepted socket's session until it closes, whichever way it was accepted (here or by
     /// <see cref="DirectUpgrade"/>).
     /// </summary>
-    public async Task RunAsync(WebSocket socket, string user)
+    public async Task RunAsync(WebSocket socket, ChatIdentity identity)
     {
         using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), _limits, loggerFactory.CreateLogger<WebSocketConnection>());
-        await using var session = new ChatSession(connection, user, hub, _options, metrics, loggerFactory.CreateLogger<ChatSession>());
+        await using var session = new ChatSession(connection, identity, hub, tokens, _options, metrics, loggerFactory.CreateLogger<ChatSession>());
         using var registration = registry.Add(connection);
         connection.FrameSent += metrics.FrameSent;
         connection.FrameDropped += metrics.FrameDropped;
         connection.SlowConsumerClosed += metrics.SlowConsumerClosed;
-        LogConnected(connection.Id, user);
+        LogConnected(connection.Id, identity.User);
         session.Start();
         await connection.RunAsync(session.HandleAsync);
-        LogDisconnected(connection.Id, user);
+        LogDisconnected(connection.Id, identity.User);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a socket: {Reason}")]
