@@ -82,6 +82,19 @@ public sealed class HistoryPagingTests(ClusterFixture cluster) : IAsyncLifetime,
         Assert.Empty(Seqs(empty));
     }
 
+    [Fact]
+    public async Task TheJoinedFrameCarriesTheOldestSeqTheRoomKeeps()
+    {
+        var room = await RoomWithAsync(TestSilos.HistoryWindow + 5);
+        await using var alice = await ChatClient.ConnectAsync(_gateway, "alice");
+
+        var joined = await alice.JoinAsync(room);
+        var empty = await alice.JoinAsync(Rooms.New());
+
+        Assert.Equal(6, joined.Num("oldest"));
+        Assert.Equal(0, empty.Num("oldest"));
+    }
+
     [Theory]
     [InlineData("since=1&before=5")]
     [InlineData("before=0")]
