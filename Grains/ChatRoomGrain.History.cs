@@ -17,6 +17,13 @@ public sealed partial class ChatRoomGrain
         return Page(_history.Newest(Math.Clamp(limit, 0, _options.HistoryWindow)));
     }
 
+    /// <inheritdoc />
+    public async Task<HistoryPage> GetBeforeAsync(long before, int limit)
+    {
+        await _store.EnsureCreatedAsync();
+        return Page(_history.Before(before, Math.Clamp(limit, 0, _options.HistoryWindow)));
+    }
+
     private HistoryPage Page(IReadOnlyList<ChatMessage> messages) =>
         new(_store.Epoch, _history.LatestSeq, _history.OldestSeq, messages);
 }

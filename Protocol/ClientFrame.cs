@@ -7,4 +7,5 @@ public sealed record ClientFrame(
     string? Id = null,
     string? Text = null,
     long? Since = null,
-    string? Epoch = null);
+    string? Epoch = null,
+    string? Token = null);

@@ -58,6 +58,7 @@ public static class ClientFrameParser
             "leave" => WithRoom(root, ClientFrameType.Leave, id, room),
             "typing" => WithRoom(root, ClientFrameType.Typing, id, room),
             "send" => ParseSend(root, id, room),
+            "refresh" => ParseRefresh(root),
             var other => (null, new ProtocolError(ErrorCodes.BadRequest, $"unknown frame type '{Truncate(other)}'", id, room)),
         };
     }
@@ -115,6 +116,11 @@ public static class ClientFrameParser
 
         return (frame with { Id = id, Text = textElement.GetString() }, null);
     }
+
+    private static (ClientFrame?, ProtocolError?) ParseRefresh(JsonElement root) =>
+        root.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String
+            ? (new ClientFrame(ClientFrameType.Refresh, Token: token.GetString()), null)
+            : (null, new ProtocolError(ErrorCodes.BadRequest, "frame has no string field 'token'"));
 
     private static (ClientFrame?, ProtocolError?) WithRoom(JsonElement root, ClientFrameType type, string? id, string? room)
     {

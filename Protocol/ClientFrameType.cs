@@ -17,4 +17,7 @@ public enum ClientFrameType
 
     /// <summary>An application-level ping (browsers cannot send WebSocket pings).</summary>
     Ping,
+
+    /// <summary>A new token for the socket, before its token expires.</summary>
+    Refresh,
 }

@@ -23,4 +23,10 @@ public static class ErrorCodes
 
     /// <summary>The cluster cannot take the request now; retrying with the same id is safe.</summary>
     public const string Unavailable = "unavailable";
+
+    /// <summary>A <c>join</c> to a room the token's <c>rooms</c> claim does not allow.</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>A <c>refresh</c> whose token is not valid or is for another user; nothing changed.</summary>
+    public const string BadToken = "bad_token";
 }

@@ -21,11 +21,20 @@ public static class ServerFrames
         w.WriteString("connectionId", connectionId);
     });
 
-    /// <summary>The reply to a join: the room's latest seq, the history asked for, and who is here.</summary>
-    public static byte[] Joined(string room, string epoch, long seq, IEnumerable<IWireMessage> history, bool recovered, IEnumerable<string> members) =>
+    /// <summary>
+    /// The reply to a join: the room's latest seq, the history asked for, and who is here; with
+    /// <paramref name="oldest"/>, also the lowest seq the room keeps (0 for none), beyond the
+    /// contract's fields, so a page knows when there is nothing older to load.
+    /// </summary>
+    public static byte[] Joined(string room, string epoch, long seq, IEnumerable<IWireMessage> history, bool recovered, IEnumerable<string> members, long? oldest = null) =>
         FrameWriter.Write(w =>
         {
             WriteJoinedHead(w, room, epoch, seq);
+            if (oldest is { } kept)
+            {
+                w.WriteNumber("oldest", kept);
+            }
+
             WriteMessages(w, "history", room, history);
             WriteJoinedTail(w, recovered, members);
         });
@@ -86,6 +95,13 @@ public static class ServerFrames
     {
         w.WriteString("type", "left");
         w.WriteString("room", room);
+    });
+
+    /// <summary>The reply to a valid <c>refresh</c>: the new token's <c>exp</c> in Unix seconds.</summary>
+    public static byte[] Refreshed(DateTimeOffset expires) => FrameWriter.Write(w =>
+    {
+        w.WriteString("type", "refreshed");
+        w.WriteNumber("exp", expires.ToUnixTimeSeconds());
     });
 
     /// <summary>A failed request; the connection stays open.</summary>

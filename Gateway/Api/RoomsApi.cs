@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Endpoint;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Security;
 using OrleansChat.Gateway.Sessions;
 using OrleansChat.Protocol;
 
@@ -24,26 +24,27 @@ public static partial class RoomsApi
     public static IEndpointRouteBuilder MapRoomsApi(this IEndpointRouteBuilder endpoints)
     {
         var rooms = endpoints.MapGroup("/api/rooms/{room}");
-        rooms.MapGet("/messages", GetMessagesAsync);
-        rooms.MapGet("/members", GetMembersAsync);
+        rooms.MapGet("/messages", GetMessagesAsync).AddEndpointFilter<RoomReadAccess>();
+        rooms.MapGet("/members", GetMembersAsync).AddEndpointFilter<RoomReadAccess>();
         rooms.MapPost("/messages", PostMessageAsync);
         return endpoints;
     }
 
-    private static async Task<IResult> GetMessagesAsync(string room, long? since, int? limit, RoomHub hub, ILoggerFactory loggers)
+    private static async Task<IResult> GetMessagesAsync(string room, HttpRequest request, RoomHub hub, ILoggerFactory loggers)
     {
         if (!MessageRules.IsValidRoom(room))
         {
             return InvalidRoom();
         }
 
-        if (since < 0 || limit is < 1 or > 1000)
+        var (query, error) = HistoryQuery.Parse(request.Query);
+        if (query is null)
         {
-            return Results.Problem("'since' must be 0 or more and 'limit' 1 to 1000", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest);
         }
 
         return await WithClusterAsync(loggers, "history", room, async () =>
-            Results.Text(HistoryJson.Write(room, await hub.HistoryAsync(room, since ?? 0, limit ?? 50)), "application/json"));
+            Results.Text(HistoryJson.Write(room, await query.ReadAsync(hub, room)), "application/json"));
     }
 
     private static async Task<IResult> GetMembersAsync(string room, RoomHub hub, ILoggerFactory loggers)

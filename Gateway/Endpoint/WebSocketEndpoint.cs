@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Security;
 using OrleansChat.Gateway.Sessions;
 using OrleansChat.Gateway.Transport;
 
@@ -18,6 +19,7 @@ public sealed partial class WebSocketEndpoint(
     RoomHub hub,
     ConnectionRegistry registry,
     SocketAuthenticator authenticator,
+    ChatTokens tokens,
     ChatMetrics metrics,
     IOptions<TransportOptions> transport,
     IOptions<ChatSessionOptions> sessions,
@@ -41,7 +43,7 @@ public sealed partial class WebSocketEndpoint(
 
         var request = context.Request;
         var admission = await AdmitAsync(request.Headers.Origin.ToString(), $"{request.Scheme}://{request.Host.Value}", request.Query["name"], request.Query["token"]);
-        if (admission.User is not { } user)
+        if (admission.Identity is not { } identity)
         {
             if (admission.TokenRefused is { } why)
             {
@@ -58,7 +60,7 @@ public sealed partial class WebSocketEndpoint(
             KeepAliveInterval = _transport.PingInterval,
             KeepAliveTimeout = _transport.PongTimeout,
         });
-        await RunAsync(socket, admission);
+        await RunAsync(socket, identity);
     }
 
     /// <inheritdoc cref="ISocketHost.AdmitAsync"/>
@@ -77,7 +79,7 @@ public sealed partial class WebSocketEndpoint(
         }
 
         var login = await authenticator.CheckAsync(name, token);
-        if (login.User is null || registry.IsAccepting)
+        if (login.Identity is null || registry.IsAccepting)
         {
             return login;
         }
@@ -89,19 +91,18 @@ public sealed partial class WebSocketEndpoint(
     /// Runs an accepted socket's session until it closes, whichever way it was accepted (here or by
     /// <see cref="Transport.Direct.DirectUpgrade"/>).
     /// </summary>
-    public async Task RunAsync(WebSocket socket, SocketAdmission admitted)
+    public async Task RunAsync(WebSocket socket, ChatIdentity identity)
     {
-        var user = admitted.User ?? throw new ArgumentException("the socket was not admitted", nameof(admitted));
         using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), _limits, loggerFactory.CreateLogger<WebSocketConnection>());
-        await using var session = new ChatSession(connection, user, hub, _sessions, metrics, loggerFactory.CreateLogger<ChatSession>());
+        await using var session = new ChatSession(connection, identity, hub, tokens, _sessions, metrics, loggerFactory.CreateLogger<ChatSession>());
         using var registration = registry.Add(connection);
         connection.FrameSent += metrics.FrameSent;
         connection.FrameDropped += metrics.FrameDropped;
         connection.SlowConsumerClosed += metrics.SlowConsumerClosed;
-        LogConnected(connection.Id, user);
+        LogConnected(connection.Id, identity.User);
         session.Start();
         await connection.RunAsync(session.HandleAsync);
-        LogDisconnected(connection.Id, user);
+        LogDisconnected(connection.Id, identity.User);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a socket: {Reason}")]

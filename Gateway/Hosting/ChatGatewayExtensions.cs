@@ -10,6 +10,7 @@ using OrleansChat.Gateway.Cluster;
 using OrleansChat.Gateway.Endpoint;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Security;
 using OrleansChat.Gateway.Sessions;
 using OrleansChat.Gateway.Transport;
 using OrleansChat.Gateway.Transport.Direct;
@@ -38,6 +39,8 @@ public static class ChatGatewayExtensions
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton<ISocketHost>(sp => sp.GetRequiredService<WebSocketEndpoint>());
         builder.Services.AddSingleton<SocketAuthenticator>();
+        builder.Services.AddSingleton<ChatTokens>();
+        builder.Services.AddSingleton<TokenExpiry>();
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ClusterConnection>();
@@ -63,6 +66,7 @@ public static class ChatGatewayExtensions
         app.UseStaticFiles();
         app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context));
         app.MapRoomsApi();
+        app.MapConfigApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -62,7 +62,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<RoomHubOptio
                 page = await grain.GetRecentAsync(_options.HistoryOnJoin);
             }
 
-            var frame = ServerFrames.Joined(room, page.Epoch, page.LatestSeq, page.Messages, recovered, members);
+            var frame = ServerFrames.Joined(room, page.Epoch, page.LatestSeq, page.Messages, recovered, members, page.OldestKept);
             channel.CompleteJoin(member, frame, page.LatestSeq);
         }
         catch
@@ -108,6 +108,12 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<RoomHubOptio
 
     /// <summary>A page of a room's history, for the HTTP API.</summary>
     public Task<HistoryPage> HistoryAsync(string room, long since, int limit) => Grain(room).GetHistoryAsync(since, limit);
+
+    /// <summary>The newest <paramref name="limit"/> messages of a room, for the HTTP API.</summary>
+    public Task<HistoryPage> RecentAsync(string room, int limit) => Grain(room).GetRecentAsync(limit);
+
+    /// <summary>The <paramref name="limit"/> messages just before seq <paramref name="before"/>, for the HTTP API's paging back.</summary>
+    public Task<HistoryPage> HistoryBeforeAsync(string room, long before, int limit) => Grain(room).GetBeforeAsync(before, limit);
 
     /// <summary>
     /// After the client got the cluster back, subscribes every room again (a client that was

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Primitives;
+using OrleansChat.Gateway.Security;
 
 namespace OrleansChat.Gateway.Transport;
 
@@ -17,6 +18,6 @@ public interface ISocketHost
     /// </summary>
     Task<SocketAdmission> AdmitAsync(string? origin, string own, StringValues name, StringValues token);
 
-    /// <summary>Runs an accepted socket, admitted as <paramref name="admitted"/>, until it closes.</summary>
-    Task RunAsync(WebSocket socket, SocketAdmission admitted);
+    /// <summary>Runs an accepted socket, admitted as <paramref name="identity"/>, until it closes.</summary>
+    Task RunAsync(WebSocket socket, ChatIdentity identity);
 }

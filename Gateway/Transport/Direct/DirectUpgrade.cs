@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using OrleansChat.Gateway.Security;
 
 namespace OrleansChat.Gateway.Transport.Direct;
 
@@ -42,9 +43,9 @@ public sealed partial class DirectUpgrade(
 {
     /// <summary>
     /// Waits for the connection's first bytes and, for an upgrade this gateway accepts, reads the head
-    /// and answers <c>101</c>, returning its admission; otherwise reads nothing and returns null.
+    /// and answers <c>101</c>, returning who it connects as; otherwise reads nothing and returns null.
     /// </summary>
-    public async Task<SocketAdmission?> TryUpgradeAsync(Socket socket, CancellationToken stopping)
+    public async Task<ChatIdentity?> TryUpgradeAsync(Socket socket, CancellationToken stopping)
     {
         // A client that connects and sends nothing is Kestrel's to time out; it gets as long to
         // start its request here as Kestrel gives it to finish its headers, then goes on to Kestrel.
@@ -113,12 +114,12 @@ public sealed partial class DirectUpgrade(
         return webSocket;
     }
 
-    /// <summary>The request's admission, when the gateway's rules admit it (<see cref="ISocketHost.AdmitAsync"/>).</summary>
-    private async Task<SocketAdmission?> AdmitAsync(UpgradeHead head)
+    /// <summary>Who the request connects as, when the gateway's rules admit it (<see cref="ISocketHost.AdmitAsync"/>).</summary>
+    private async Task<ChatIdentity?> AdmitAsync(UpgradeHead head)
     {
         var query = QueryHelpers.ParseQuery(head.Query);
         var admission = await host.AdmitAsync(head.Origin, $"http://{head.Host}", query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
-        return admission.User is null ? null : admission;
+        return admission.Identity;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection from {Remote} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]

@@ -60,6 +60,13 @@ export class Connection {
     this.#open();
   }
 
+  /** Gives up for good: no more retries (the sign-in cannot work). */
+  stop() {
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+  }
+
   /** Sends a frame; false when there is no open socket to send it on. */
   send(frame) {
     if (!this.isOpen) {

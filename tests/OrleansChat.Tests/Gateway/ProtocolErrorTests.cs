@@ -21,6 +21,16 @@ public abstract class ProtocolErrorTests(ClusterFixture cluster, SocketPath path
         await _gateway.DisposeAsync();
     }
 
+    [Fact]
+    public async Task ARefreshOnAGatewayWithoutTokensIsBadTokenAndTheConnectionStaysOpen()
+    {
+        await _alice.SendAsync(new { type = "refresh", token = Jwt.Create(Jwt.Claims("alice")) });
+
+        var error = await _alice.WaitForAsync(f => f.Type() == "error");
+        Assert.Equal("bad_token", error.Str("code"));
+        await AssertStillOpenAsync();
+    }
+
     [Theory]
     [InlineData("this is not json")]
     [InlineData("[1,2,3]")]
@@ -28,6 +38,8 @@ public abstract class ProtocolErrorTests(ClusterFixture cluster, SocketPath path
     [InlineData("{\"type\":42}")]
     [InlineData("{\"type\":\"shout\",\"room\":\"lobby\"}")]
     [InlineData("{\"type\":\"join\"}")]
+    [InlineData("{\"type\":\"refresh\"}")]
+    [InlineData("{\"type\":\"refresh\",\"token\":42}")]
     [InlineData("{\"type\":\"join\",\"room\":\"lobby\",\"since\":-1}")]
     [InlineData("{\"type\":\"join\",\"room\":\"lobby\",\"since\":\"ten\"}")]
     [InlineData("{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"no id\"}")]

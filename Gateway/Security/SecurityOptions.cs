@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 
-namespace OrleansChat.Gateway.Endpoint;
+namespace OrleansChat.Gateway.Security;
 
 /// <summary>Who may open a socket and post over HTTP; bound from <c>Chat:Gateway</c>.</summary>
 public sealed class SecurityOptions : IValidatableObject
@@ -21,6 +21,14 @@ public sealed class SecurityOptions : IValidatableObject
     /// query is ignored; when unset (the default), <c>name</c> is taken as given.
     /// </summary>
     public string? JwtSigningKey { get; set; }
+
+    /// <summary>
+    /// With <see cref="JwtSigningKey"/>: how far past its <c>exp</c> (and before its <c>nbf</c>) a token
+    /// still holds, for a socket's request, a <c>refresh</c>, an HTTP read and an open socket alike (closed
+    /// with 1008 when <c>exp</c> plus this passes). Default 30 s (IdentityModel's own default is five minutes).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Chat:Gateway:JwtClockSkew must be between {1} and {2}.")]
+    public TimeSpan JwtClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>With <see cref="JwtSigningKey"/>: the <c>iss</c> a token must carry. Default none (not checked).</summary>
     public string? JwtIssuer { get; set; }
