@@ -92,6 +92,6 @@ public sealed partial class ChatRoomGrain
 
     private TimeSpan Until(DateTimeOffset end) => end - time.GetUtcNow() is var due && due > TimeSpan.Zero ? due : TimeSpan.Zero;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: {User} left because its gateway stopped renewing its lease")]
+    [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "Room {Room}: {User} left because its gateway stopped renewing its lease")]
     private partial void LogLeaseExpired(string room, string user);
 }

@@ -184,13 +184,13 @@ public sealed partial class ChatRoomGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Room {Room}: storing seqs {First} to {Last} failed; nothing was acknowledged or published")]
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Room {Room}: storing seqs {First} to {Last} failed; nothing was acknowledged or published")]
     private partial void LogStoreFailed(Exception exception, string room, long first, long last);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: clearing a chunk that left the window failed")]
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Room {Room}: clearing a chunk that left the window failed")]
     private partial void LogPruneFailed(Exception exception, string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: publishing an event failed")]
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "Room {Room}: publishing an event failed")]
     private partial void LogPublishFailed(Exception exception, string room);
 
     private sealed class QueuedPost(PostRequest request)

@@ -146,6 +146,6 @@ public static partial class RoomsApi
     private static IResult InvalidRoom() =>
         Results.Problem("room names are 1 to 64 of A-Z a-z 0-9 _ . - and start with a letter or digit", statusCode: StatusCodes.Status400BadRequest);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "HTTP {Operation} in room {Room} failed: the cluster is unavailable")]
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Warning, Message = "HTTP {Operation} in room {Room} failed: the cluster is unavailable")]
     private static partial void LogClusterFailure(ILogger logger, Exception exception, string operation, string room);
 }

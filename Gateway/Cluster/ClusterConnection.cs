@@ -36,9 +36,9 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
         LogLost();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the connection to the cluster")]
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Lost the connection to the cluster")]
     private partial void LogLost();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection to the cluster recovered ({Gateways} gateways); subscribing rooms again")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Connection to the cluster recovered ({Gateways} gateways); subscribing rooms again")]
     private partial void LogRecovered(int gateways);
 }

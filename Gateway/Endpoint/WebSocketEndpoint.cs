@@ -105,12 +105,12 @@ public sealed partial class WebSocketEndpoint(
         LogDisconnected(connection.Id, identity.User);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a socket: {Reason}")]
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "Refused a socket: {Reason}")]
     private partial void LogRefused(string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened for {User}")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened for {User}")]
     private partial void LogConnected(string connectionId, string user);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} of {User} closed")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Connection {ConnectionId} of {User} closed")]
     private partial void LogDisconnected(string connectionId, string user);
 }

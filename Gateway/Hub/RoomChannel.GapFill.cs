@@ -126,9 +126,9 @@ internal sealed partial class RoomChannel
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: events after seq {Last} up to {Next} were not delivered; filling from history")]
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Room {Room}: events after seq {Last} up to {Next} were not delivered; filling from history")]
     private partial void LogGap(string room, long last, long next);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: filling a gap from history failed")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Room {Room}: filling a gap from history failed")]
     private partial void LogGapFillFailed(Exception exception, string room);
 }

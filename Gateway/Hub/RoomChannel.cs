@@ -204,6 +204,6 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         public List<(long Seq, byte[] Frame)>? Pending { get; set; }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: stream error")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Room {Room}: stream error")]
     private partial void LogStreamError(Exception exception, string room);
 }

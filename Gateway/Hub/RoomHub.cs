@@ -277,15 +277,15 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<RoomHubOptio
     private IAsyncStream<RoomEvent> Stream(string room) =>
         client.GetStreamProvider(ChatStreams.ProviderName).GetStream<RoomEvent>(ChatStreams.ForRoom(room));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: renewing presence failed")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Room {Room}: renewing presence failed")]
     private partial void LogRenewFailed(Exception exception, string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: telling the room that {User} left failed")]
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Room {Room}: telling the room that {User} left failed")]
     private partial void LogExitFailed(Exception exception, string room, string user);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: unsubscribing failed")]
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Room {Room}: unsubscribing failed")]
     private partial void LogUnsubscribeFailed(Exception exception, string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: subscribing again after a reconnect failed")]
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Room {Room}: subscribing again after a reconnect failed")]
     private partial void LogResubscribeFailed(Exception exception, string room);
 }

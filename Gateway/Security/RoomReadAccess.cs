@@ -47,6 +47,6 @@ public sealed partial class RoomReadAccess(ChatTokens tokens, ILogger<RoomReadAc
             : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused an HTTP read: {Reason}")]
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Debug, Message = "Refused an HTTP read: {Reason}")]
     private partial void LogRefused(string reason);
 }

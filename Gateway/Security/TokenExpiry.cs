@@ -152,6 +152,6 @@ public sealed partial class TokenExpiry : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing a socket whose token expired failed")]
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Closing a socket whose token expired failed")]
     private partial void LogExpiryFailed(Exception exception);
 }

@@ -221,9 +221,9 @@ public sealed partial class ChatSession(
         connection.TrySend(ServerFrames.Error(error));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Operation} in room {Room} failed: the cluster is unavailable")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "{Operation} in room {Room} failed: the cluster is unavailable")]
     private partial void LogClusterFailure(Exception exception, string operation, string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Leaving room {Room} failed")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Leaving room {Room} failed")]
     private partial void LogLeaveFailed(Exception exception, string room);
 }

@@ -350,9 +350,9 @@ public sealed partial class WebSocketConnection : IDisposable
         _senderDone.TrySetResult();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: read loop ended: {Reason}")]
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: read loop ended: {Reason}")]
     private partial void LogReadEnded(string connectionId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending ended: {Reason}")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending ended: {Reason}")]
     private partial void LogWriteEnded(string connectionId, string reason);
 }

@@ -182,12 +182,12 @@ public sealed partial class DirectSocketListener : IConnectionListener
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Accepting a connection failed ({Error}); accepting the next")]
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Accepting a connection failed ({Error}); accepting the next")]
     private partial void LogAcceptFailed(SocketError error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} directly served connections had not ended {Wait} after they were aborted")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "{Count} directly served connections had not ended {Wait} after they were aborted")]
     private partial void LogNotEnded(int count, TimeSpan wait);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A directly served connection failed")]
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "A directly served connection failed")]
     private partial void LogFailed(Exception exception);
 }

@@ -122,6 +122,6 @@ public sealed partial class DirectUpgrade(
         return admission.Identity;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection from {Remote} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Connection from {Remote} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]
     private partial void LogSilent(System.Net.EndPoint? remote, TimeSpan timeout);
 }
