@@ -6,7 +6,7 @@ public sealed class ClusterClientOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string Section = "Chat:Cluster";
 
-    /// <summary><c>Localhost</c> (silo gateways on this machine at <see cref="GatewayPorts"/>) or <c>Static</c> (<see cref="Gateways"/>). Default <c>Localhost</c>.</summary>
+    /// <summary><c>Localhost</c> (silo gateways on this machine at <see cref="GatewayPort"/>) or <c>Static</c> (<see cref="Gateways"/>). Default <c>Localhost</c>.</summary>
     public string Clustering { get; set; } = "Localhost";
 
     /// <summary>With <c>Localhost</c>: the silo gateway port. Default 30000.</summary>
