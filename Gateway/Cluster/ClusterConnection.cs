@@ -16,9 +16,16 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
     /// <summary>How often a lost connection is probed.</summary>
     public static readonly TimeSpan ProbePeriod = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long after losing one of several silo connections the rooms are subscribed again: by then
+    /// the client's messages go through the silos left, and the subscriptions made anew reach it.
+    /// </summary>
+    public static readonly TimeSpan ResubscribeDelay = TimeSpan.FromSeconds(2);
+
     private readonly Lock _lock = new();
     private TaskCompletionSource _connected = Completed();
     private bool _probing;
+    private int _resubscribing;
 
     /// <summary>True while the client has at least one gateway to the cluster.</summary>
     public bool IsConnected => _connected.Task.IsCompleted;
@@ -64,6 +71,15 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
             // The hub is resolved lazily: it depends on the client whose services created this observer.
             _ = services.GetRequiredService<RoomHub>().ResubscribeAllAsync();
         }
+        else if (currentNumberOfGateways > 0 && currentNumberOfGateways < previousNumberOfGateways)
+        {
+            // A silo this gateway was connected to went away while others remain. Stream events on their
+            // way to this client through that silo fail, and a pulling agent whose delivery to a client
+            // fails drops that subscription for good: in the rolling-restart fault test whole rooms stopped
+            // reaching their gateways. Subscribing every room again (and filling from history) mends that.
+            LogSiloConnectionLost(previousNumberOfGateways, currentNumberOfGateways);
+            _ = ResubscribeLaterAsync();
+        }
     }
 
     /// <inheritdoc />
@@ -71,6 +87,26 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
     {
         LogLost();
         SetLost();
+    }
+
+    // One resubscription at a time; losses while one waits are covered by it.
+    private async Task ResubscribeLaterAsync()
+    {
+        if (Interlocked.Exchange(ref _resubscribing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(ResubscribeDelay);
+            Volatile.Write(ref _resubscribing, 0);
+            await services.GetRequiredService<RoomHub>().ResubscribeAllAsync();
+        }
+        finally
+        {
+            Volatile.Write(ref _resubscribing, 0);
+        }
     }
 
     private static TaskCompletionSource Completed()
@@ -142,6 +178,9 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection to the cluster recovered ({Gateways} gateways); subscribing rooms again")]
     private partial void LogRecovered(int gateways);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A silo connection closed ({Previous} -> {Current}); subscribing rooms again shortly")]
+    private partial void LogSiloConnectionLost(int previous, int current);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Probing the cluster failed")]
     private partial void LogProbeFailed(Exception exception);

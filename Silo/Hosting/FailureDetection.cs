@@ -21,6 +21,16 @@ internal static class FailureDetection
     /// <summary>One probe a second: three missed ones (3 s) make a suspicion; Orleans' 5 s gives 15 s.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The longest a probe's timeout (and the period between probes) may grow to. Orleans 10 adapts
+    /// each monitored silo's timeout to its observed probe response times, up to four times
+    /// <see cref="ProbeTimeout"/> by default: a paused silo, whose connection stays open and
+    /// answers nothing, was declared dead 12 s after its SIGSTOP with that (measured with
+    /// cluster.sh stop and the membership table in Redis); a killed one's refused connections fail
+    /// each probe at once. Two seconds bounds a pause's detection to about three such probes.
+    /// </summary>
+    public static readonly TimeSpan MaxProbeTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>Orleans' default (3): fewer would let one slow garbage collection under load look like a death.</summary>
     public const int MissedProbesLimit = 3;
 
@@ -50,6 +60,7 @@ internal static class FailureDetection
     public static void Configure(ClusterMembershipOptions options)
     {
         options.ProbeTimeout = ProbeTimeout;
+        options.MaxProbeTimeout = MaxProbeTimeout;
         options.NumMissedProbesLimit = MissedProbesLimit;
         options.NumVotesForDeathDeclaration = VotesForDeath;
         options.DeathVoteExpirationTimeout = VoteExpiration;

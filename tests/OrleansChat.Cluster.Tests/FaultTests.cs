@@ -58,6 +58,100 @@ public sealed class FaultTests(ClusterFixture fixture, ITestOutputHelper output)
         Assert.Equal(report.Reconnects, report.Recovered);
     }
 
+    [Fact]
+    public async Task A_rolling_restart_of_the_silos_loses_nothing_and_keeps_acks_within_5_s()
+    {
+        using var load = await LoadRun.StartAsync("rolling", Cluster.Gateways);
+        await load.WaitForAcksAsync(200, TimeSpan.FromSeconds(60));
+
+        foreach (var silo in new[] { "silo1", "silo2", "silo3" })
+        {
+            // SIGTERM, wait for it to end, start it, wait until it runs; then the next.
+            await Cluster.RestartAsync(silo);
+            await load.WaitForAcksAsync(100, TimeSpan.FromSeconds(60));
+        }
+
+        var report = await load.StopAsync();
+        Print("rolling restart silo1..silo3", report);
+
+        Assert.Empty(report.Problems);
+        Assert.True(report.MostUnavailableForOneClient <= 3, $"a client saw unavailable {report.MostUnavailableForOneClient} times");
+        Assert.True(report.LongestAckWait <= TimeSpan.FromSeconds(5), $"a client waited {report.LongestAckWait} for an ack");
+    }
+
+    [Fact]
+    public async Task A_silo_paused_for_30_s_is_declared_dead_ends_itself_when_it_resumes_and_nothing_is_lost()
+    {
+        using var load = await LoadRun.StartAsync("pause", Cluster.Gateways);
+        await load.WaitForAcksAsync(200, TimeSpan.FromSeconds(60));
+
+        var faultAt = load.Now;
+        await Cluster.RunAsync("stop", "silo3");
+        // The fault itself lasts 30 s; the load goes on meanwhile.
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        await Cluster.RunAsync("cont", "silo3");
+
+        // Declared dead while paused, it reads its own death from the membership table and ends its process
+        // (Orleans MembershipTableManager: KillMyselfLocally), so it never answers from its stale activations.
+        var ended = await WaitUntilAsync(async () => await Cluster.StateOfAsync("silo3") == "down", TimeSpan.FromSeconds(30));
+        await load.WaitForAcksAsync(200, TimeSpan.FromSeconds(60));
+        var report = await load.StopAsync(faultAt);
+        Print("SIGSTOP silo3 for 30 s", report);
+        await Cluster.StartAsync("silo3");
+
+        Assert.True(ended, "silo3 still runs 30 s after SIGCONT");
+        Assert.Empty(report.Problems);
+        Assert.True(report.SlowestRoomRecovery <= TimeSpan.FromSeconds(10), $"a room took {report.SlowestRoomRecovery} to take sends again");
+    }
+
+    [Fact]
+    public async Task A_Redis_restart_loses_nothing_acknowledged_and_sends_resume_within_10_s()
+    {
+        using var load = await LoadRun.StartAsync("redis-restart", Cluster.Gateways);
+        await load.WaitForAcksAsync(200, TimeSpan.FromSeconds(60));
+
+        await Cluster.RestartAsync("redis");
+        var backAt = load.Now;
+        await load.WaitForAcksAsync(200, TimeSpan.FromSeconds(60));
+        var report = await load.StopAsync(backAt);
+        Print("Redis restart (SIGTERM, start)", report);
+
+        Assert.Empty(report.Problems);
+        Assert.True(report.SlowestRoomRecovery <= TimeSpan.FromSeconds(10), $"a room took {report.SlowestRoomRecovery} after Redis was back");
+    }
+
+    [Fact]
+    public async Task A_kill_9_of_Redis_under_appendfsync_always_loses_nothing_acknowledged()
+    {
+        using var load = await LoadRun.StartAsync("redis-kill", Cluster.Gateways);
+        await load.WaitForAcksAsync(200, TimeSpan.FromSeconds(60));
+
+        await Cluster.RunAsync("kill", "redis");
+        await Cluster.StartAsync("redis");
+        var backAt = load.Now;
+        await load.WaitForAcksAsync(200, TimeSpan.FromSeconds(60));
+        var report = await load.StopAsync(backAt);
+        Print("kill -9 Redis (appendfsync always)", report);
+
+        Assert.Empty(report.Problems);
+    }
+
+    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return true;
+    }
+
     private async Task<bool> WaitForNamesToLeaveAsync(IReadOnlyList<LoadClient> gone, TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

@@ -49,14 +49,27 @@ internal sealed class LocalCluster : IAsyncDisposable
         return text;
     }
 
-    /// <summary>Starts a process again and waits until it is up: a silo started, a gateway ready.</summary>
-    public async Task StartAsync(string name)
+    /// <summary>Starts a process again and waits until it is up: Redis accepting connections, a silo started, a gateway ready.</summary>
+    public Task StartAsync(string name) => BringUpAsync("start", name);
+
+    /// <summary>SIGTERM, then start again (cluster.sh restart), and waits until it is up.</summary>
+    public Task RestartAsync(string name) => BringUpAsync("restart", name);
+
+    /// <summary>Whether a process is running, stopped or down, as cluster.sh status says.</summary>
+    public async Task<string> StateOfAsync(string name)
+    {
+        var status = await RunAsync("status");
+        return status.Split('\n').Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).First(parts => parts.Length > 1 && parts[0] == name)[1];
+    }
+
+    private async Task BringUpAsync(string command, string name)
     {
         var log = System.IO.Path.Combine(_state.Path, "state", $"{name}.log");
-        var before = File.Exists(log) ? CountStarts(log) : 0;
-        await RunAsync("start", name);
+        var marker = name == "redis" ? "Ready to accept connections" : "Application started";
+        var before = CountLines(log, marker);
+        await RunAsync(command, name);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (CountStarts(log) <= before || (name.StartsWith("gateway", StringComparison.Ordinal) && !await IsReadyAsync(name)))
+        while (CountLines(log, marker) <= before || (name.StartsWith("gateway", StringComparison.Ordinal) && !await IsReadyAsync(name)))
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -83,11 +96,16 @@ internal sealed class LocalCluster : IAsyncDisposable
         }));
     }
 
-    private static int CountStarts(string log)
+    private static int CountLines(string log, string marker)
     {
+        if (!File.Exists(log))
+        {
+            return 0;
+        }
+
         using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split("Application started").Length - 1;
+        return reader.ReadToEnd().Split(marker).Length - 1;
     }
 
     private async Task<bool> IsReadyAsync(string name)
