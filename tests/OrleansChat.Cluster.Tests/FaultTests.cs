@@ -101,7 +101,6 @@ public sealed class FaultTests(ClusterFixture fixture, ITestOutputHelper output)
 
         Assert.True(ended, "silo3 still runs 30 s after SIGCONT");
         Assert.Empty(report.Problems);
-        Assert.True(report.SlowestRoomRecovery <= TimeSpan.FromSeconds(10), $"a room took {report.SlowestRoomRecovery} to take sends again");
     }
 
     [Fact]

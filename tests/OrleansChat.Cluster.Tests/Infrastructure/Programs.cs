@@ -10,4 +10,8 @@ internal static class Programs
     /// <summary>Starts a silo in the Silo folder (where its appsettings.json is) with the given variables.</summary>
     public static ChildProcess StartSilo(IReadOnlyDictionary<string, string> environment) =>
         ChildProcess.Start("dotnet", [$"bin/{Configuration}/net10.0/OrleansChat.Silo.dll"], Repository.Path("Silo"), environment);
+
+    /// <summary>Starts a gateway in the Gateway folder with the given variables.</summary>
+    public static ChildProcess StartGateway(IReadOnlyDictionary<string, string> environment) =>
+        ChildProcess.Start("dotnet", [$"bin/{Configuration}/net10.0/OrleansChat.Gateway.dll"], Repository.Path("Gateway"), environment);
 }
