@@ -20,6 +20,10 @@ dotnet test OrleansChat.sln -c Release --no-build --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
+# The fault scenarios' figures (tests/OrleansChat.Cluster.Tests/FaultTests.cs); xunit shows a passed test's output only in detail.
+figures=tests/OrleansChat.Cluster.Tests/bin/Release/net10.0/fault-figures.txt
+if [ -f "$figures" ]; then echo "Fault scenarios:"; sed 's/^/  /' "$figures"; fi
+
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"

@@ -47,7 +47,9 @@ public sealed class FaultTests(ClusterFixture fixture, ITestOutputHelper output)
         var namesGoneAfter = load.Now - faultAt;
         var report = await load.StopAsync(faultAt);
         Print("kill -9 gateway1", report);
-        output.WriteLine($"kill -9 gateway1: the dead gateway's names left every room {namesGoneAfter.TotalSeconds:0.0} s after the kill");
+        var names = $"kill -9 gateway1: the dead gateway's names left every room {namesGoneAfter.TotalSeconds:0.0} s after the kill";
+        output.WriteLine(names);
+        File.AppendAllText(ClusterFixture.FiguresFile, names + "\n");
         await Cluster.StartAsync("gateway1");
 
         Assert.Empty(report.Problems);
@@ -185,6 +187,7 @@ public sealed class FaultTests(ClusterFixture fixture, ITestOutputHelper output)
     private void Print(string scenario, LoadReport report)
     {
         output.WriteLine($"{scenario}: {report}");
+        File.AppendAllText(ClusterFixture.FiguresFile, $"{scenario}: {report}\n");
         foreach (var problem in report.Problems.Take(20))
         {
             output.WriteLine("  " + problem);
