@@ -1,3 +1,5 @@
+using OrleansChat.Protocol;
+
 namespace OrleansChat;
 
 /// <summary>A stored chat message: the unit of a room's history, ordered by <see cref="Seq"/>.</summary>
@@ -7,4 +9,4 @@ public sealed record ChatMessage(
     [property: Id(1)] string Id,
     [property: Id(2)] string User,
     [property: Id(3)] string Text,
-    [property: Id(4)] DateTimeOffset Timestamp);
+    [property: Id(4)] DateTimeOffset Timestamp) : IWireMessage;

@@ -10,4 +10,8 @@ public sealed record HistoryPage(
     [property: Id(0)] string Epoch,
     [property: Id(1)] long LatestSeq,
     [property: Id(2)] long OldestSeq,
-    [property: Id(3)] IReadOnlyList<ChatMessage> Messages);
+    [property: Id(3)] IReadOnlyList<ChatMessage> Messages)
+{
+    /// <summary>The lowest seq the room still keeps, 0 when it keeps none (then <see cref="OldestSeq"/> is the latest + 1).</summary>
+    public long OldestKept => OldestSeq > LatestSeq ? 0 : OldestSeq;
+}

@@ -22,6 +22,9 @@ public interface IChatRoomGrain : IGrainWithStringKey
     /// <summary>The newest <paramref name="limit"/> messages, oldest first.</summary>
     Task<HistoryPage> GetRecentAsync(int limit);
 
+    /// <summary>The <paramref name="limit"/> messages just before seq <paramref name="before"/>, oldest first (paging back).</summary>
+    Task<HistoryPage> GetBeforeAsync(long before, int limit);
+
     /// <summary>Publishes an ephemeral typing hint; nothing is stored.</summary>
     Task TypingAsync(string user);
 

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
+using OrleansChat.Grains.Storage;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Grains;
 
@@ -24,11 +26,9 @@ public sealed partial class ChatRoomGrain(
     private RoomStore _store = null!;
     private RoomHistory _history = null!;
     private IAsyncStream<RoomEvent> _stream = null!;
-    private readonly RoomPresence _presence = new();
     private readonly Queue<QueuedPost> _queue = new();
     private readonly Dictionary<(string User, string Id), QueuedPost> _unstored = [];
     private bool _writing;
-    private IGrainTimer? _leaseTimer;
 
     private string Room => this.GetPrimaryKeyString();
 
@@ -88,108 +88,7 @@ public sealed partial class ChatRoomGrain(
     }
 
     /// <inheritdoc />
-    public async Task<HistoryPage> GetHistoryAsync(long since, int limit)
-    {
-        await _store.EnsureCreatedAsync();
-        return Page(_history.After(since, Math.Clamp(limit, 0, _options.HistoryWindow)));
-    }
-
-    /// <inheritdoc />
-    public async Task<HistoryPage> GetRecentAsync(int limit)
-    {
-        await _store.EnsureCreatedAsync();
-        return Page(_history.Newest(Math.Clamp(limit, 0, _options.HistoryWindow)));
-    }
-
-    /// <inheritdoc />
     public Task TypingAsync(string user) => PublishAsync(new UserTyping(Room, user));
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> EnterAsync(string user, string gatewayId)
-    {
-        await _store.EnsureCreatedAsync();
-        if (_presence.Enter(gatewayId, user, LeaseUntil()))
-        {
-            await PublishAsync(new PresenceChanged(Room, user, Joined: true));
-        }
-
-        WatchLeases();
-        return _presence.Members;
-    }
-
-    /// <inheritdoc />
-    public async Task ExitAsync(string user, string gatewayId)
-    {
-        if (_presence.Exit(gatewayId, user))
-        {
-            await PublishAsync(new PresenceChanged(Room, user, Joined: false));
-        }
-
-        WatchLeases();
-    }
-
-    /// <inheritdoc />
-    public async Task RenewAsync(string gatewayId, IReadOnlyList<string> users)
-    {
-        var (joined, left) = _presence.Renew(gatewayId, users, LeaseUntil());
-        foreach (var user in joined)
-        {
-            await PublishAsync(new PresenceChanged(Room, user, Joined: true));
-        }
-
-        foreach (var user in left)
-        {
-            await PublishAsync(new PresenceChanged(Room, user, Joined: false));
-        }
-
-        WatchLeases();
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<string>> GetMembersAsync() => Task.FromResult(_presence.Members);
-
-    private DateTimeOffset LeaseUntil() => time.GetUtcNow() + _options.PresenceLease;
-
-    // A timer runs only while someone is present, so rooms nobody is in cost nothing, and it is
-    // due when the first lease runs out rather than on a period: renewals push leases on without
-    // touching it, so a room whose gateways keep renewing wakes once a lease, and a dead gateway's
-    // names leave as its lease ends. A new lease never ends before the ones already here (each is
-    // now + PresenceLease), so the timer, once armed, is never late.
-    private void WatchLeases()
-    {
-        if (_presence.FirstLeaseEnd is not { } end)
-        {
-            _leaseTimer?.Dispose();
-            _leaseTimer = null;
-        }
-        else
-        {
-            _leaseTimer ??= this.RegisterGrainTimer(ExpireLeasesAsync, Until(end), Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task ExpireLeasesAsync()
-    {
-        foreach (var user in _presence.Expire(time.GetUtcNow()))
-        {
-            LogLeaseExpired(Room, user);
-            await PublishAsync(new PresenceChanged(Room, user, Joined: false));
-        }
-
-        if (_presence.FirstLeaseEnd is { } end && _leaseTimer is not null)
-        {
-            _leaseTimer.Change(Until(end), Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            WatchLeases();
-        }
-    }
-
-    private TimeSpan Until(DateTimeOffset end) => end - time.GetUtcNow() is var due && due > TimeSpan.Zero ? due : TimeSpan.Zero;
-
-    private HistoryPage Page(IReadOnlyList<ChatMessage> messages) =>
-        new(_store.Epoch, _history.LatestSeq, _history.OldestSeq, messages);
 
     // The room's one writer: runs while posts are queued, each round storing as many as fit in the
     // current chunk with one write and publishing them with one stream event batch.
@@ -285,16 +184,13 @@ public sealed partial class ChatRoomGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: {User} left because its gateway stopped renewing its lease")]
-    private partial void LogLeaseExpired(string room, string user);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Room {Room}: storing seqs {First} to {Last} failed; nothing was acknowledged or published")]
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Room {Room}: storing seqs {First} to {Last} failed; nothing was acknowledged or published")]
     private partial void LogStoreFailed(Exception exception, string room, long first, long last);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: clearing a chunk that left the window failed")]
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Room {Room}: clearing a chunk that left the window failed")]
     private partial void LogPruneFailed(Exception exception, string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: publishing an event failed")]
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "Room {Room}: publishing an event failed")]
     private partial void LogPublishFailed(Exception exception, string room);
 
     private sealed class QueuedPost(PostRequest request)

@@ -1,3 +1,5 @@
+using OrleansChat.Grains.Storage;
+
 namespace OrleansChat.Grains;
 
 /// <summary>Rules every chat-room grain applies. Bound from the <c>Chat:Rooms</c> configuration section.</summary>

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Gateway.Api;
 
@@ -17,6 +17,7 @@ internal static class HistoryJson
             w.WriteString("room", room);
             w.WriteString("epoch", page.Epoch);
             w.WriteNumber("seq", page.LatestSeq);
+            w.WriteNumber("oldest", page.OldestKept);
             ServerFrames.WriteMessages(w, "messages", room, page.Messages);
             w.WriteEndObject();
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Gateway.Api;
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Security;
+using OrleansChat.Gateway.Sessions;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Gateway.Api;
 
@@ -22,26 +24,27 @@ public static partial class RoomsApi
     public static IEndpointRouteBuilder MapRoomsApi(this IEndpointRouteBuilder endpoints)
     {
         var rooms = endpoints.MapGroup("/api/rooms/{room}");
-        rooms.MapGet("/messages", GetMessagesAsync);
-        rooms.MapGet("/members", GetMembersAsync);
+        rooms.MapGet("/messages", GetMessagesAsync).AddEndpointFilter<RoomReadAccess>();
+        rooms.MapGet("/members", GetMembersAsync).AddEndpointFilter<RoomReadAccess>();
         rooms.MapPost("/messages", PostMessageAsync);
         return endpoints;
     }
 
-    private static async Task<IResult> GetMessagesAsync(string room, long? since, int? limit, RoomHub hub, ILoggerFactory loggers)
+    private static async Task<IResult> GetMessagesAsync(string room, HttpRequest request, RoomHub hub, ILoggerFactory loggers)
     {
         if (!MessageRules.IsValidRoom(room))
         {
             return InvalidRoom();
         }
 
-        if (since < 0 || limit is < 1 or > 1000)
+        var (query, error) = HistoryQuery.Parse(request.Query);
+        if (query is null)
         {
-            return Results.Problem("'since' must be 0 or more and 'limit' 1 to 1000", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest);
         }
 
         return await WithClusterAsync(loggers, "history", room, async () =>
-            Results.Text(HistoryJson.Write(room, await hub.HistoryAsync(room, since ?? 0, limit ?? 50)), "application/json"));
+            Results.Text(HistoryJson.Write(room, await query.ReadAsync(hub, room)), "application/json"));
     }
 
     private static async Task<IResult> GetMembersAsync(string room, RoomHub hub, ILoggerFactory loggers)
@@ -60,16 +63,17 @@ public static partial class RoomsApi
         HttpContext context,
         RoomHub hub,
         ChatMetrics metrics,
-        IOptions<ChatGatewayOptions> options,
+        IOptions<SecurityOptions> security,
+        IOptions<ChatSessionOptions> sessions,
         ILoggerFactory loggers)
     {
         // The key is checked before anything else, so nothing about rooms or bodies is told to a caller without it.
-        if (string.IsNullOrEmpty(options.Value.ApiKey))
+        if (string.IsNullOrEmpty(security.Value.ApiKey))
         {
             return Results.Problem("posting over HTTP is off: no api key is configured", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        if (!ApiKey.IsPresented(context.Request, options.Value.ApiKey))
+        if (!ApiKey.IsPresented(context.Request, security.Value.ApiKey))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Problem("'Authorization: Bearer <api key>' is missing or wrong", statusCode: StatusCodes.Status401Unauthorized);
@@ -80,7 +84,7 @@ public static partial class RoomsApi
             return InvalidRoom();
         }
 
-        var (body, error) = await ReadBodyAsync(context, options.Value.MaxTextLength);
+        var (body, error) = await ReadBodyAsync(context, sessions.Value.MaxTextLength);
         if (body is null)
         {
             return error!;
@@ -142,6 +146,6 @@ public static partial class RoomsApi
     private static IResult InvalidRoom() =>
         Results.Problem("room names are 1 to 64 of A-Z a-z 0-9 _ . - and start with a letter or digit", statusCode: StatusCodes.Status400BadRequest);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "HTTP {Operation} in room {Room} failed: the cluster is unavailable")]
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Warning, Message = "HTTP {Operation} in room {Room} failed: the cluster is unavailable")]
     private static partial void LogClusterFailure(ILogger logger, Exception exception, string operation, string room);
 }

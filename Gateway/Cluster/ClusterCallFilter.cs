@@ -23,7 +23,7 @@ internal sealed partial class ClusterCallFilter(ClusterConnection connection, Ti
     /// The client's response timeout (Orleans' default is 30 s). A room call takes a few milliseconds,
     /// or about one Redis round trip more; only a call lost with its silo comes near this.
     /// </summary>
-    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>How long a room call keeps being retried: long enough for a dead silo to be declared dead (about 3 s) and its rooms to move.</summary>
     public static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(10);
@@ -93,6 +93,6 @@ internal sealed partial class ClusterCallFilter(ClusterConnection connection, Ti
         && method.DeclaringType == RoomGrain
         && method.Name != nameof(IChatRoomGrain.TypingAsync);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Room call {Method} failed (attempt {Attempt}); trying again")]
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Room call {Method} failed (attempt {Attempt}); trying again")]
     private partial void LogRetry(Exception failure, string method, int attempt);
 }

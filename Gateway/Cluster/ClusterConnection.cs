@@ -173,15 +173,15 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the connection to the cluster; probing it every half second")]
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Lost the connection to the cluster; probing it every half second")]
     private partial void LogLost();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection to the cluster recovered ({Gateways} gateways); subscribing rooms again")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Connection to the cluster recovered ({Gateways} gateways); subscribing rooms again")]
     private partial void LogRecovered(int gateways);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A silo connection closed ({Previous} -> {Current}); subscribing rooms again shortly")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "A silo connection closed ({Previous} -> {Current}); subscribing rooms again shortly")]
     private partial void LogSiloConnectionLost(int previous, int current);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Probing the cluster failed")]
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Probing the cluster failed")]
     private partial void LogProbeFailed(Exception exception);
 }

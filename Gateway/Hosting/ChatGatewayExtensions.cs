@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,9 +8,13 @@ using Orleans.Configuration;
 using OrleansChat.Cluster;
 using OrleansChat.Gateway.Api;
 using OrleansChat.Gateway.Cluster;
+using OrleansChat.Gateway.Endpoint;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Security;
+using OrleansChat.Gateway.Sessions;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Gateway.Transport.Direct;
 using StackExchange.Redis;
 
 namespace OrleansChat.Gateway.Hosting;
@@ -32,18 +35,12 @@ public static class ChatGatewayExtensions
             builder.Configuration[WebHostDefaults.ServerUrlsKey] = DefaultUrls;
         }
 
-        builder.Services.AddOptions<ChatGatewayOptions>()
-            .Bind(builder.Configuration.GetSection(ChatGatewayOptions.Section))
-            .Validate(o => o.MaxFrameBytes > 0 && o.OutboundQueueLimit > 1 && o.MaxRoomsPerConnection > 0, "Chat:Gateway limits must be positive")
-            .Validate(o => o.SendsPerSecond > 0 && o.SendBurst >= o.SendsPerSecond, "Chat:Gateway:SendBurst must be at least SendsPerSecond")
-            .Validate(o => o.HistoryOnJoin >= 0 && o.RecoveryLimit > 0, "Chat:Gateway history limits must be positive")
-            .Validate(o => o.SocketIOQueues >= 0, "Chat:Gateway:SocketIOQueues must be 0 (the thread pool) or more")
-            // HS256 keys shorter than the hash (RFC 7518 3.2) are refused by the token library on every token; say so at start-up instead.
-            .Validate(o => string.IsNullOrEmpty(o.JwtSigningKey) || Encoding.UTF8.GetByteCount(o.JwtSigningKey) >= 32, "Chat:Gateway:JwtSigningKey must be at least 32 bytes (256 bits) for HS256")
-            .ValidateOnStart();
-
+        builder.Services.AddChatOptions<TransportOptions>(TransportOptions.Section);
+        builder.Services.AddChatOptions<ChatSessionOptions>(ChatSessionOptions.Section);
+        builder.Services.AddChatOptions<RoomHubOptions>(RoomHubOptions.Section);
+        builder.Services.AddChatOptions<SecurityOptions>(SecurityOptions.Section);
         builder.Services.AddOptions<SocketTransportOptions>()
-            .Configure<IOptions<ChatGatewayOptions>>((sockets, chat) => sockets.IOQueueCount = chat.Value.SocketIOQueues);
+            .Configure<IOptions<TransportOptions>>((sockets, transport) => sockets.IOQueueCount = transport.Value.SocketIOQueues);
         // Registered after Kestrel's socket transport, so Kestrel tries it first (DirectSocketTransport).
         builder.Services.AddSingleton<DirectUpgrade>();
         builder.Services.AddSingleton<SendQueue>();
@@ -52,7 +49,10 @@ public static class ChatGatewayExtensions
         builder.Services.AddSingleton<RoomHub>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
+        builder.Services.AddSingleton<ISocketHost>(sp => sp.GetRequiredService<WebSocketEndpoint>());
         builder.Services.AddSingleton<SocketAuthenticator>();
+        builder.Services.AddSingleton<ChatTokens>();
+        builder.Services.AddSingleton<TokenExpiry>();
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ClusterConnection>();
@@ -78,6 +78,7 @@ public static class ChatGatewayExtensions
         app.UseStaticFiles();
         app.Map("/ws", (HttpContext context, WebSocketEndpoint endpoint) => endpoint.HandleAsync(context));
         app.MapRoomsApi();
+        app.MapConfigApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
@@ -93,10 +94,8 @@ public static class ChatGatewayExtensions
     /// <remarks>
     /// Each instrument keeps at most <see cref="ChatMetrics.SeriesPerInstrument"/> series (tag
     /// sets); past that, OpenTelemetry adds into one series labelled <c>otel_metric_overflow</c>.
-    /// The SDK's default, 2,000, preallocates a 144 KB array per instrument when it is first
-    /// recorded: 9.2 MB for the 64 instruments a running gateway records, most of it made while the
-    /// first sockets connect (docs/performance-notes.md, "What a gateway holds for 10,000 idle
-    /// sockets"). The most any instrument here shows is about ten.
+    /// The SDK's default limit preallocates a large array per instrument when it is first recorded,
+    /// most of them while the first sockets connect (docs/decisions/0021-metrics-200-series-per-instrument.md).
     /// </remarks>
     private static void AddChatMetrics(this IHostApplicationBuilder builder) =>
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

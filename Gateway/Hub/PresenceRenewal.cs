@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Hosting;
 
 namespace OrleansChat.Gateway.Hub;
 
@@ -7,7 +6,7 @@ namespace OrleansChat.Gateway.Hub;
 /// Renews this gateway's presence leases. If the gateway dies without saying goodbye, the
 /// renewals stop and each room drops its names when the lease runs out.
 /// </summary>
-internal sealed class PresenceRenewal(RoomHub hub, IOptions<ChatGatewayOptions> options) : BackgroundService
+internal sealed class PresenceRenewal(RoomHub hub, IOptions<RoomHubOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using OrleansChat.Gateway.Metrics;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Protocol;
+using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Hub;
 
@@ -20,15 +21,7 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<IRoomMember, MemberCursor> _members = [];
-
-    // Sockets per name, so that a join or leave knows in O(1) whether it is the name's first or last here.
-    private readonly Dictionary<string, int> _socketsPerUser = new(StringComparer.Ordinal);
     private long _lastSeq = -1;
-
-    // A gap being filled from history (set while a fill runs, completed when it ends), and the
-    // highest seq seen live meanwhile; both guarded by _lock.
-    private TaskCompletionSource? _fill;
-    private long _fillTarget = -1;
 
     /// <summary>Serializes subscribe, unsubscribe and resubscribe for this room.</summary>
     public SemaphoreSlim Lifecycle { get; } = new(1, 1);
@@ -41,96 +34,6 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
 
     /// <summary>Set once the channel is emptied and removed from the hub; a joiner that finds it closed makes a new one.</summary>
     public bool Closed { get; set; }
-
-    /// <summary>The distinct names of the local sockets in the room.</summary>
-    public IReadOnlyCollection<string> LocalUsers()
-    {
-        lock (_lock)
-        {
-            return [.. _socketsPerUser.Keys];
-        }
-    }
-
-    /// <summary>
-    /// Adds (or resets) a member that is about to read history; live events are held for it
-    /// until <see cref="CompleteJoin"/>. True when it is its name's first socket here.
-    /// </summary>
-    public bool BeginJoin(IRoomMember member)
-    {
-        lock (_lock)
-        {
-            var isNew = !_members.ContainsKey(member);
-            _members[member] = new MemberCursor { Pending = [] };
-            if (!isNew)
-            {
-                return false;
-            }
-
-            metrics.RoomJoined();
-            var sockets = _socketsPerUser.GetValueOrDefault(member.User) + 1;
-            _socketsPerUser[member.User] = sockets;
-            return sockets == 1;
-        }
-    }
-
-    /// <summary>Sends the joined frame, then every held event after the history, so the member sees no gap and no repeat.</summary>
-    public void CompleteJoin(IRoomMember member, byte[] joinedFrame, long historySeq)
-    {
-        lock (_lock)
-        {
-            if (!_members.TryGetValue(member, out var cursor))
-            {
-                return;
-            }
-
-            // Only a channel that has delivered nothing yet takes its position from history: advancing a
-            // running channel past events still on their way would make its other members miss them.
-            if (_lastSeq < 0)
-            {
-                _lastSeq = historySeq;
-            }
-
-            member.Deliver(joinedFrame, droppable: false);
-            cursor.LastSeq = historySeq;
-            foreach (var (seq, frame) in cursor.Pending!)
-            {
-                if (seq == 0)
-                {
-                    member.Deliver(frame, droppable: false);
-                }
-                else if (seq > cursor.LastSeq)
-                {
-                    member.Deliver(frame, droppable: false);
-                    cursor.LastSeq = seq;
-                }
-            }
-
-            cursor.Pending = null;
-        }
-    }
-
-    /// <summary>Removes a member; returns the local members left, and whether it was its name's last socket here.</summary>
-    public (int Remaining, bool NameGone) Remove(IRoomMember member)
-    {
-        lock (_lock)
-        {
-            if (!_members.Remove(member))
-            {
-                return (_members.Count, false);
-            }
-
-            metrics.RoomLeft();
-            var sockets = _socketsPerUser[member.User] - 1;
-            if (sockets > 0)
-            {
-                _socketsPerUser[member.User] = sockets;
-                return (_members.Count, false);
-            }
-
-            _socketsPerUser.Remove(member.User);
-            return (_members.Count, true);
-        }
-    }
 
     /// <inheritdoc />
     public Task OnNextAsync(IList<SequentialItem<RoomEvent>> items)
@@ -160,34 +63,6 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         }
 
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// Fetches and delivers whatever was stored after the last seq this channel delivered (after a
-    /// reconnect), through the same fill as a gap, so live events arriving meanwhile keep their order.
-    /// </summary>
-    public Task CatchUpAsync()
-    {
-        Task fill;
-        lock (_lock)
-        {
-            if (_lastSeq < 0)
-            {
-                return Task.CompletedTask;
-            }
-
-            // At least one read; each read then raises the target to the room's newest seq.
-            _fillTarget = Math.Max(_fillTarget, _lastSeq + 1);
-            if (_fill is not null)
-            {
-                return _fill.Task;
-            }
-
-            fill = BeginFill();
-        }
-
-        _ = FillGapAsync();
-        return fill;
     }
 
     /// <inheritdoc />
@@ -237,96 +112,6 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
 
             FanoutLive(messages.GetRange(start, end - start));
             start = end;
-        }
-    }
-
-    /// <summary>Delivers a live run unless a gap is open or opens with it; then the fill, reading history up to the run's last seq, delivers it.</summary>
-    private void FanoutLive(List<ChatMessage> run)
-    {
-        bool startFill;
-        lock (_lock)
-        {
-            _fillTarget = Math.Max(_fillTarget, run[^1].Seq);
-            if (_fill is not null)
-            {
-                return;
-            }
-
-            startFill = _lastSeq >= 0 && run[0].Seq > _lastSeq + 1;
-            if (startFill)
-            {
-                LogGap(Room, _lastSeq, run[0].Seq);
-                BeginFill();
-            }
-        }
-
-        if (startFill)
-        {
-            _ = FillGapAsync();
-        }
-        else
-        {
-            Fanout(run);
-        }
-    }
-
-    // Under _lock: marks a fill as running, with the task that completes when it ends.
-    private Task BeginFill()
-    {
-        _fill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _fill.Task;
-    }
-
-    // Under _lock: the fill has ended; whoever waits on it goes on.
-    private void EndFill()
-    {
-        _fill?.TrySetResult();
-        _fill = null;
-    }
-
-    /// <summary>
-    /// Reads history after the last delivered seq until the target is delivered: the highest seq seen
-    /// live, raised after each read to the room's newest stored seq. Live runs that arrive meanwhile
-    /// only raise the target. If a read fails or makes no progress, the gap stays open for the next
-    /// live event to fill.
-    /// </summary>
-    private async Task FillGapAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                long after, target;
-                lock (_lock)
-                {
-                    (after, target) = (_lastSeq, _fillTarget);
-                    if (after >= target)
-                    {
-                        EndFill();
-                        return;
-                    }
-                }
-
-                var page = await grain.GetHistoryAsync(after, (int)Math.Min(target - after, int.MaxValue));
-                Fanout(page.Messages);
-                lock (_lock)
-                {
-                    _fillTarget = Math.Max(_fillTarget, page.LatestSeq);
-                    if (_lastSeq <= after)
-                    {
-                        EndFill();
-                        return;
-                    }
-                }
-            }
-        }
-        catch (Exception exception)
-        {
-            LogGapFillFailed(exception, Room);
-            lock (_lock)
-            {
-                EndFill();
-            }
         }
     }
 
@@ -419,12 +204,6 @@ internal sealed partial class RoomChannel(string room, IChatRoomGrain grain, ILo
         public List<(long Seq, byte[] Frame)>? Pending { get; set; }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: stream error")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Room {Room}: stream error")]
     private partial void LogStreamError(Exception exception, string room);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: events after seq {Last} up to {Next} were not delivered; filling from history")]
-    private partial void LogGap(string room, long last, long next);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: filling a gap from history failed")]
-    private partial void LogGapFillFailed(Exception exception, string room);
 }

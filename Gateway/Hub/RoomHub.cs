@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Orleans.Metadata;
 using Orleans.Streams;
-using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Metrics;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Protocol;
+using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Gateway.Hub;
 
@@ -14,13 +14,13 @@ namespace OrleansChat.Gateway.Hub;
 /// is made by the first joiner and released by the last leaver, never touching another room's
 /// or another gateway's handles.
 /// </summary>
-public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayOptions> options, ChatMetrics metrics, ILogger<RoomHub> logger)
+public sealed partial class RoomHub(IClusterClient client, IOptions<RoomHubOptions> options, ChatMetrics metrics, ILogger<RoomHub> logger) : IChatRooms
 {
     /// <summary>How many presence renewals are in flight at once.</summary>
     internal const int RenewalsInFlight = 32;
 
     private readonly ConcurrentDictionary<string, RoomChannel> _rooms = new(StringComparer.Ordinal);
-    private readonly ChatGatewayOptions _options = options.Value;
+    private readonly RoomHubOptions _options = options.Value;
 
     // The room grain interface's id, found once: GetGrain<IChatRoomGrain>(room) finds it again on every call by
     // reading the interface's attributes (Orleans GrainFactory.GetGrain(Type, IdSpan, string) calls
@@ -62,7 +62,7 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
                 page = await grain.GetRecentAsync(_options.HistoryOnJoin);
             }
 
-            var frame = ServerFrames.Joined(room, page, recovered, members);
+            var frame = ServerFrames.Joined(room, page.Epoch, page.LatestSeq, page.Messages, recovered, members, page.OldestKept);
             channel.CompleteJoin(member, frame, page.LatestSeq);
         }
         catch
@@ -109,6 +109,12 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
     /// <summary>A page of a room's history, for the HTTP API.</summary>
     public Task<HistoryPage> HistoryAsync(string room, long since, int limit) => Grain(room).GetHistoryAsync(since, limit);
 
+    /// <summary>The newest <paramref name="limit"/> messages of a room, for the HTTP API.</summary>
+    public Task<HistoryPage> RecentAsync(string room, int limit) => Grain(room).GetRecentAsync(limit);
+
+    /// <summary>The <paramref name="limit"/> messages just before seq <paramref name="before"/>, for the HTTP API's paging back.</summary>
+    public Task<HistoryPage> HistoryBeforeAsync(string room, long before, int limit) => Grain(room).GetBeforeAsync(before, limit);
+
     /// <summary>
     /// After the client got the cluster back, subscribes every room again (a client that was
     /// away longer than the gateway's drop timeout has its subscriptions removed by the pulling
@@ -151,8 +157,8 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
     /// Renews this gateway's presence lease in every room it holds, stating the names it has there.
     /// The calls go out <see cref="RenewalsInFlight"/> at a time rather than one after another: a
     /// lone call wakes a thread on each side for its round trip, while calls in flight together
-    /// share the wake-ups and Orleans' writes on the silo connection (docs/performance-notes.md,
-    /// "Presence renewal: calls in flight together").
+    /// share the wake-ups and Orleans' writes on the silo connection
+    /// (docs/decisions/0020-presence-renewals-in-flight.md).
     /// </summary>
     public Task RenewPresenceAsync() =>
         Parallel.ForEachAsync(_rooms.Values, new ParallelOptions { MaxDegreeOfParallelism = RenewalsInFlight }, async (channel, _) =>
@@ -271,15 +277,15 @@ public sealed partial class RoomHub(IClusterClient client, IOptions<ChatGatewayO
     private IAsyncStream<RoomEvent> Stream(string room) =>
         client.GetStreamProvider(ChatStreams.ProviderName).GetStream<RoomEvent>(ChatStreams.ForRoom(room));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: renewing presence failed")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Room {Room}: renewing presence failed")]
     private partial void LogRenewFailed(Exception exception, string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: telling the room that {User} left failed")]
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Room {Room}: telling the room that {User} left failed")]
     private partial void LogExitFailed(Exception exception, string room, string user);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: unsubscribing failed")]
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Room {Room}: unsubscribing failed")]
     private partial void LogUnsubscribeFailed(Exception exception, string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: subscribing again after a reconnect failed")]
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Room {Room}: subscribing again after a reconnect failed")]
     private partial void LogResubscribeFailed(Exception exception, string room);
 }

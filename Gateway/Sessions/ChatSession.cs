@@ -1,21 +1,22 @@
-using OrleansChat.Gateway.Hosting;
-using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
-using OrleansChat.Gateway.Protocol;
+using OrleansChat.Gateway.Security;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Gateway.Sessions;
 
 /// <summary>
 /// The wire protocol for one socket: turns client frames into hub calls and replies, and holds
 /// the socket's rooms and its rate limit. Frames are handled one at a time in arrival order, so
-/// one client's sends are stored in the order it sent them.
+/// one client's sends are stored in the order it sent them. What its token allows and when it
+/// expires is in ChatSession.Token.cs.
 /// </summary>
 public sealed partial class ChatSession(
     WebSocketConnection connection,
-    string user,
-    RoomHub hub,
-    ChatGatewayOptions options,
+    ChatIdentity identity,
+    IChatRooms hub,
+    ChatTokens tokens,
+    ChatSessionOptions options,
     ChatMetrics metrics,
     ILogger logger) : IRoomMember, IAsyncDisposable
 {
@@ -25,13 +26,17 @@ public sealed partial class ChatSession(
     private SendRateLimit? _limiter;
 
     /// <inheritdoc />
-    public string User { get; } = user;
+    public string User { get; } = identity.User;
 
     /// <inheritdoc />
     public bool Deliver(ReadOnlyMemory<byte> frame, bool droppable) => connection.TrySend(frame, droppable);
 
     /// <summary>Sends the welcome frame.</summary>
-    public void Start() => connection.TrySend(ServerFrames.Welcome(User, connection.Id));
+    public void Start()
+    {
+        connection.TrySend(ServerFrames.Welcome(User, connection.Id));
+        WatchExpiry();
+    }
 
     /// <summary>Handles one complete client text frame.</summary>
     public async Task HandleAsync(ReadOnlyMemory<byte> utf8)
@@ -61,6 +66,9 @@ public sealed partial class ChatSession(
             case ClientFrameType.Typing:
                 await TypingAsync(frame);
                 break;
+            case ClientFrameType.Refresh:
+                await RefreshAsync(frame.Token!);
+                break;
             default:
                 Reply(new ProtocolError(ErrorCodes.BadRequest, "unknown frame type"));
                 break;
@@ -70,6 +78,7 @@ public sealed partial class ChatSession(
     /// <summary>Leaves every room, so the hub releases what this socket held.</summary>
     public async ValueTask DisposeAsync()
     {
+        _expiry?.Dispose();
         foreach (var room in _rooms)
         {
             try
@@ -88,6 +97,12 @@ public sealed partial class ChatSession(
     private async Task JoinAsync(ClientFrame frame)
     {
         var room = frame.Room!;
+        if (!_access.Allows(room))
+        {
+            Reply(new ProtocolError(ErrorCodes.Forbidden, "the token does not allow this room", Room: room));
+            return;
+        }
+
         if (!_rooms.Contains(room) && _rooms.Count >= options.MaxRoomsPerConnection)
         {
             Reply(new ProtocolError(ErrorCodes.TooManyRooms, $"a connection can be in at most {options.MaxRoomsPerConnection} rooms", Room: room));
@@ -206,9 +221,9 @@ public sealed partial class ChatSession(
         connection.TrySend(ServerFrames.Error(error));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Operation} in room {Room} failed: the cluster is unavailable")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "{Operation} in room {Room} failed: the cluster is unavailable")]
     private partial void LogClusterFailure(Exception exception, string operation, string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Leaving room {Room} failed")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Leaving room {Room} failed")]
     private partial void LogLeaveFailed(Exception exception, string room);
 }

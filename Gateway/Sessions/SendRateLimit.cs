@@ -6,8 +6,8 @@ namespace OrleansChat.Gateway.Sessions;
 /// <c>burst</c> (the rule <see cref="System.Threading.RateLimiting.TokenBucketRateLimiter"/>
 /// applies with a one-second replenishment period). The period is counted from the clock when
 /// a send asks, not by a timer: the framework's limiter with <c>AutoReplenishment</c> runs one
-/// timer per socket, which with 2,000 sending sockets was about 2 % of the gateway's CPU in
-/// <c>rooms</c> (docs/performance-notes.md). Used from the socket's frame loop only, one frame at a time.
+/// timer per socket, a cost that grows with the sending sockets
+/// (docs/decisions/0008-gateway-per-socket-path-cuts.md). Used from the socket's frame loop only, one frame at a time.
 /// </summary>
 internal sealed class SendRateLimit
 {

@@ -14,9 +14,9 @@ namespace OrleansChat.Gateway.Transport;
 /// its sender and writes on the calling thread, so a fan-out hands each idle socket its frame
 /// without a thread-pool hop. It returns as soon as a send does not complete at once (the peer is
 /// behind); the rest of the queue is then sent from that send's continuation. A send that
-/// completes at once has only copied the frame into the socket's buffer (<see cref="KeepAliveStream"/>,
+/// completes at once has only copied the frame into the socket's buffer (<see cref="Direct.KeepAliveStream"/>,
 /// or Kestrel's output pipe for a socket upgraded through HTTP): the system call happens on the
-/// gateway's <see cref="SendQueue"/> (or Kestrel's I/O queue), which sends the frames written in a
+/// gateway's <see cref="Direct.SendQueue"/> (or Kestrel's I/O queue), which sends the frames written in a
 /// row together.
 /// </remarks>
 public sealed partial class WebSocketConnection : IDisposable
@@ -350,9 +350,9 @@ public sealed partial class WebSocketConnection : IDisposable
         _senderDone.TrySetResult();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: read loop ended: {Reason}")]
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: read loop ended: {Reason}")]
     private partial void LogReadEnded(string connectionId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending ended: {Reason}")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending ended: {Reason}")]
     private partial void LogWriteEnded(string connectionId, string reason);
 }

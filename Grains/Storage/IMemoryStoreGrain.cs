@@ -19,6 +19,9 @@ public interface IMemoryStoreGrain : IGrainWithIntegerKey
 
     /// <summary>Deletes the state if <paramref name="expectedETag"/> matches, as <see cref="WriteAsync"/> does.</summary>
     Task<ETagCheck> DeleteAsync(string stateName, GrainId grainId, string? expectedETag);
+
+    /// <summary>How many states the store holds: a deleted state is not one (tests and diagnostics read it).</summary>
+    Task<int> CountAsync();
 }
 
 /// <summary>A state as the memory store keeps it: its bytes and the ETag of its write.</summary>

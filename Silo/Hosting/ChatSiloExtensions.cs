@@ -32,9 +32,8 @@ public static class ChatSiloExtensions
         if (cluster.MetricsPort > 0)
         {
             // A silo has no web server, so the exporter brings its own listener. Each instrument keeps
-            // at most MetricsSeriesPerInstrument series, as the gateway's do: OpenTelemetry's default of
-            // 2,000 preallocates 144 KB per instrument recorded (docs/performance-notes.md, "What a
-            // gateway holds for 10,000 idle sockets").
+            // at most MetricsSeriesPerInstrument series, as the gateway's do: OpenTelemetry's default
+            // preallocates a large array per instrument recorded (docs/decisions/0021-metrics-200-series-per-instrument.md).
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.Orleans", "System.Runtime")
                 .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = ChatClusterOptions.MetricsSeriesPerInstrument })
@@ -113,8 +112,9 @@ public static class ChatSiloExtensions
     /// Adds a named in-memory grain storage (<see cref="ChatMemoryGrainStorage"/>) that stores states
     /// with <see cref="ChatStorageSerializer"/>: room chunks as their encoded bytes, everything else
     /// with Orleans' binary serializer. Orleans' memory storage would take the default
-    /// <see cref="IGrainStorageSerializer"/>, its JSON one (Newtonsoft), which spent about 60 % of the
-    /// silo's CPU in the rooms benchmark (dotnet-trace), and copies every state it writes.
+    /// <see cref="IGrainStorageSerializer"/>, its JSON one (Newtonsoft), which was most of the silo's CPU
+    /// in the rooms benchmark, and copies every state it writes
+    /// (docs/decisions/0003-room-group-commit-and-binary-storage-serializer.md, 0014-chat-memory-grain-storage.md).
     /// </summary>
     public static ISiloBuilder AddChatMemoryStorage(this ISiloBuilder silo, string name)
     {

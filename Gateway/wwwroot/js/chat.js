@@ -2,13 +2,16 @@
 // It owns the rooms and the connection and tells the view what to repaint.
 
 import { Connection } from './connection.js';
+import { joinFrame, leaveFrame, sendFrame, typingFrame } from './frames.js';
 import { Room } from './store.js';
 import { MaxFrameBytes, MaxTextLength, errorText, frameBytes, isValidRoom, newMessageId, textLength } from './rules.js';
+import { tokenProblem } from './token.js';
 
 const TypingSendEveryMs = 2_000;
 const TypingShownMs = 4_000;
 const RejoinAfterUnavailableMs = 2_000;
 const UnrecoveredNotice = 'Some messages could not be recovered; showing the most recent ones.';
+const OlderPageSize = 50;
 
 /** Same-origin socket URL; a token from the page URL replaces the name when present. */
 export function socketUrl({ name, token }) {
@@ -26,9 +29,14 @@ export class ChatClient {
   #me = null;
   #connected = false;   // a `welcome` arrived on the socket that is open now
   #typingTimer = null;
+  #identity;
+  #authFailed;
 
-  constructor(view, identity) {
+  /** `authFailed(problem)` is told when a token cannot work ('expired' or 'refused'); the page stops trying. */
+  constructor(view, identity, { authFailed = () => { } } = {}) {
     this.#view = view;
+    this.#identity = identity;
+    this.#authFailed = authFailed;
     this.#connection = new Connection(() => socketUrl(identity), {
       onFrame: frame => this.#onFrame(frame),
       onDrop: drop => this.#onDrop(drop),
@@ -65,7 +73,7 @@ export class ChatClient {
     }
     // Sent even while the join is still on its way, so the gateway does not keep us in it.
     if (this.#connected) {
-      this.#connection.send({ type: 'leave', room: name });
+      this.#connection.send(leaveFrame(name));
     }
     this.#forget(room);
   }
@@ -107,7 +115,7 @@ export class ChatClient {
       return false;
     }
     const id = newMessageId();
-    if (textLength(text) > MaxTextLength || frameBytes({ type: 'send', room: room.name, id, text }) > MaxFrameBytes) {
+    if (textLength(text) > MaxTextLength || frameBytes(sendFrame(room.name, id, text)) > MaxFrameBytes) {
       this.#view.toast(errorText('too_long'));
       return false;
     }
@@ -150,25 +158,53 @@ export class ChatClient {
     const now = Date.now();
     if (this.#connected && room?.joined && now - room.typingSentAt >= TypingSendEveryMs) {
       room.typingSentAt = now;
-      this.#connection.send({ type: 'typing', room: room.name });
+      this.#connection.send(typingFrame(room.name));
+    }
+  }
+
+  /**
+   * Loads the page of messages just before the oldest one shown (`before=`) into the current
+   * room. Seqs already shown are skipped by the room, so overlapping pages show nothing twice.
+   */
+  async loadOlder() {
+    const room = this.#current;
+    if (!room || room.loadingOlder || !room.hasOlder()) {
+      return;
+    }
+    room.loadingOlder = true;
+    this.#view.renderOlder(room);
+    try {
+      const headers = this.#identity.token ? { Authorization: `Bearer ${this.#identity.token}` } : {};
+      const response = await fetch(
+        `/api/rooms/${encodeURIComponent(room.name)}/messages?before=${room.firstSeq()}&limit=${OlderPageSize}`,
+        { headers, cache: 'no-store' });
+      if (!response.ok) {
+        throw new Error(`HTTP ${response.status}`);
+      }
+      const page = await response.json();
+      if (this.#rooms.get(room.name) === room) {
+        room.receiveOlder(Array.isArray(page.messages) ? page.messages : [], page.oldest, this.#me);
+      }
+    } catch (error) {
+      this.#view.toast(`Could not load older messages (${error.message}); try again.`);
+    } finally {
+      room.loadingOlder = false;
+      if (room === this.#current) {
+        this.#view.renderMessages(room, { keepTop: true });
+      }
     }
   }
 
   #transmit(room, entry) {
     entry.state = 'pending';
-    entry.inFlight = this.#connection.send({ type: 'send', room: room.name, id: entry.id, text: entry.text });
+    entry.inFlight = this.#connection.send(sendFrame(room.name, entry.id, entry.text));
     entry.rev += 1;
   }
 
   // A re-join asks for everything after the last seq seen, under the epoch it was seen in.
   #sendJoin(room) {
-    const frame = { type: 'join', room: room.name };
     room.rejoining = room.epoch !== null;
-    if (room.rejoining) {
-      frame.since = room.lastSeq;
-      frame.epoch = room.epoch;
-    }
-    this.#connection.send(frame);
+    this.#connection.send(room.rejoining ? joinFrame(room.name, room.lastSeq, room.epoch) : joinFrame(room.name));
   }
 
   #onFrame(frame) {
@@ -206,6 +242,9 @@ export class ChatClient {
     room.rejoining = false;
     room.joined = true;
     room.epoch = frame.epoch ?? null;
+    if (Number.isInteger(frame.oldest)) {
+      room.oldest = frame.oldest;
+    }
     room.members = new Set(Array.isArray(frame.members) ? frame.members : []);
     for (const message of Array.isArray(frame.history) ? frame.history : []) {
       const { entry, fresh } = room.receive(message, this.#me);
@@ -301,7 +340,7 @@ export class ChatClient {
       return;
     }
     // A join that failed: drop the room when it can never work, try again when it might.
-    if (code === 'bad_room' || code === 'too_many_rooms') {
+    if (code === 'bad_room' || code === 'too_many_rooms' || code === 'forbidden') {
       this.#forget(room);
     } else if (code === 'unavailable') {
       setTimeout(() => {
@@ -313,12 +352,49 @@ export class ChatClient {
   }
 
   #onDrop({ retryInMs }) {
+    const welcomed = this.#connected;
     this.#disconnected();
+    if (this.#identity.token) {
+      // A refused upgrade (401) reaches a browser as a plain drop: check the token before retrying.
+      const problem = tokenProblem(this.#identity.token);
+      if (problem !== null) {
+        this.#giveUp(problem);
+        return;
+      }
+      if (!welcomed) {
+        this.#probeToken();
+      }
+    }
     const seconds = Math.max(1, Math.round(retryInMs / 1000));
     this.#view.setStatus('reconnecting', `Connection lost; trying again in about ${seconds} s.`);
   }
 
+  #giveUp(problem) {
+    this.#connection.stop();
+    this.#view.setStatus('disconnected', 'Not signed in.');
+    this.#authFailed(problem);
+  }
+
+  // Asks an endpoint that checks the token the same way: 401 means it will never connect.
+  async #probeToken() {
+    try {
+      const response = await fetch(`/api/rooms/${encodeURIComponent(this.#rooms.keys().next().value ?? 'lobby')}/members`,
+        { headers: { Authorization: `Bearer ${this.#identity.token}` }, cache: 'no-store' });
+      if (response.status === 401 && !this.#connected) {
+        this.#giveUp('refused');
+      }
+    } catch {
+      // The gateway is unreachable: keep retrying the socket.
+    }
+  }
+
   #onFatal({ reason }) {
+    if (this.#identity.token) {
+      this.#disconnected();
+      this.#view.setStatus('disconnected', reason ? `Disconnected: ${reason}` : 'Disconnected.');
+      this.#authFailed(reason === 'token expired' ? 'expired' : 'refused');
+      return;
+    }
     this.#disconnected();
     this.#view.setStatus('disconnected', reason ? `Disconnected: ${reason}` : 'Disconnected: not allowed to connect.');
   }

@@ -1,6 +1,8 @@
 // The socket and nothing else: open it, keep it alive, notice when it is dead, and open
 // a new one with backoff. What the frames mean is chat.js's business.
 
+import { encodeClientFrame, parseServerFrame, pingFrame } from './frames.js';
+
 const BackoffBaseMs = 250;
 const BackoffCapMs = 10_000;
 const PingEveryMs = 20_000;
@@ -58,12 +60,19 @@ export class Connection {
     this.#open();
   }
 
+  /** Gives up for good: no more retries (the sign-in cannot work). */
+  stop() {
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+  }
+
   /** Sends a frame; false when there is no open socket to send it on. */
   send(frame) {
     if (!this.isOpen) {
       return false;
     }
-    this.#ws.send(JSON.stringify(frame));
+    this.#ws.send(encodeClientFrame(frame));
     return true;
   }
 
@@ -96,7 +105,7 @@ export class Connection {
         return;
       }
       this.#lastFrameAt = Date.now();
-      const frame = parse(event.data);
+      const frame = parseServerFrame(event.data);
       if (frame !== null) {
         this.#handlers.onFrame(frame);
       }
@@ -134,7 +143,7 @@ export class Connection {
     }
     if (now - this.#lastPingAt >= PingEveryMs) {
       this.#lastPingAt = now;
-      ws.send('{"type":"ping"}');
+      ws.send(encodeClientFrame(pingFrame()));
     }
   }
 
@@ -176,17 +185,5 @@ export class Connection {
     this.#attempt += 1;
     this.#retryTimer = setTimeout(() => this.#open(), retryInMs);
     this.#handlers.onDrop({ code, reason, retryInMs });
-  }
-}
-
-function parse(data) {
-  if (typeof data !== 'string') {
-    return null;
-  }
-  try {
-    const frame = JSON.parse(data);
-    return frame !== null && typeof frame === 'object' && typeof frame.type === 'string' ? frame : null;
-  } catch {
-    return null;
   }
 }

@@ -17,6 +17,8 @@ const ErrorTexts = {
   too_many_rooms: 'You are in too many rooms; leave one first.',
   bad_room: 'That room name is not valid.',
   unavailable: 'The service is busy; try again in a moment.',
+  forbidden: 'Your sign-in does not allow that room.',
+  bad_token: 'The new sign-in token was not accepted.',
 };
 
 /** A readable sentence for an `error` frame's code, else the server's own message. */

@@ -44,6 +44,10 @@ export class Room {
     this.typing = new Map();
     /** When this page last sent `typing` for the room (ms); 0 lets the next one go at once. */
     this.typingSentAt = 0;
+    /** Lowest seq the gateway still keeps for the room (0: none), from `joined` or a page of history; null until known. */
+    this.oldest = null;
+    /** A page of older messages is on its way. */
+    this.loadingOlder = false;
     this.confirmed = [];       // entries with a seq, ascending
     this.outbox = [];          // own entries without a seq yet, in the order written
   }
@@ -103,6 +107,37 @@ export class Room {
     });
     this.#insert(entry);
     return { entry, fresh: true };
+  }
+
+  /** Seq of the oldest message shown, or null when none is. */
+  firstSeq() {
+    return this.confirmed.length === 0 ? null : this.confirmed[0].seq;
+  }
+
+  /**
+   * Whether the gateway keeps messages older than the oldest shown. Once the page trimmed a
+   * room (over MaxKeptPerRoom), older pages would be trimmed again at once, so it stops there.
+   */
+  hasOlder() {
+    const first = this.firstSeq();
+    if (first === null || this.#forgottenUpTo > 0) {
+      return false;
+    }
+    return first > Math.max(1, this.oldest ?? 1);
+  }
+
+  /** A page of older history (`before=`): each message not already shown, and the gateway's `oldest`. */
+  receiveOlder(messages, oldest, me) {
+    for (const message of messages) {
+      this.receive(message, me);
+    }
+    if (Number.isInteger(oldest)) {
+      this.oldest = oldest;
+    }
+    // An empty page means nothing older is kept, whatever `oldest` said before.
+    if (messages.length === 0 && this.firstSeq() !== null) {
+      this.oldest = this.firstSeq();
+    }
   }
 
   /** The gateway stored an own message under `seq`. Returns the entry, if any changed. */

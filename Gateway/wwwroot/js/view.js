@@ -6,6 +6,7 @@ import { buildMessage, paintMessage } from './message-line.js';
 import { RoomList } from './room-list.js';
 
 const BottomSlackPx = 48;
+const TopSlackPx = 8;
 const ToastMs = 6_000;
 const MaxToasts = 4;
 
@@ -39,6 +40,7 @@ export class View {
       typing: byId('typing'), composer: byId('composer'), messageLabel: byId('message-label'),
       messageInput: byId('message-input'), members: byId('members'),
       memberCount: byId('member-count'), toasts: byId('toasts'),
+      auth: byId('auth'), authError: byId('auth-error'), loadOlder: byId('load-older'),
     };
     this.#roomList = new RoomList(this.#els.roomList);
     this.#wire();
@@ -94,7 +96,12 @@ export class View {
         this.#handlers[button.dataset.action === 'retry' ? 'retry' : 'discard'](entry);
       }
     });
+    els.loadOlder.addEventListener('click', () => this.#handlers.loadOlder());
     els.messages.addEventListener('scroll', () => {
+      // Scrolling to the top asks for the page before it.
+      if (els.messages.scrollTop <= TopSlackPx && els.messages.scrollHeight > els.messages.clientHeight) {
+        this.#handlers.loadOlder();
+      }
       this.#stuck = this.#atBottom();
       if (this.#stuck) {
         els.jump.hidden = true;
@@ -129,7 +136,16 @@ export class View {
     this.#els.nameInput.focus();
   }
 
+  /** Says why the page cannot sign in (no token, an expired or refused one) in place of the chat. */
+  showAuthError(text) {
+    this.#els.login.hidden = true;
+    this.#els.chat.hidden = true;
+    this.#els.auth.hidden = false;
+    this.#els.authError.textContent = text;
+  }
+
   showChat() {
+    this.#els.auth.hidden = true;
     this.#els.login.hidden = true;
     this.#els.chat.hidden = false;
     this.#els.messageInput.focus();
@@ -189,6 +205,7 @@ export class View {
     els.messageInput.placeholder = room ? `Message #${room.name} (Enter to send, Shift+Enter for a new line)` : 'Join a room first';
     els.jump.hidden = true;
     if (!room) {
+      els.loadOlder.hidden = true;
       els.messages.replaceChildren();
       els.members.replaceChildren();
       els.memberCount.textContent = '';
@@ -209,9 +226,11 @@ export class View {
    * pending line turns into the confirmed one in place. Follows the newest message
    * unless the reader has scrolled up.
    */
-  renderMessages(room, { toBottom = false } = {}) {
+  renderMessages(room, { toBottom = false, keepTop = false } = {}) {
     const list = this.#els.messages;
-    const follow = toBottom || this.#atBottom();
+    const follow = toBottom || (!keepTop && this.#atBottom());
+    // Older lines go in above: keep what the reader was looking at where it was.
+    const fromBottom = list.scrollHeight - list.scrollTop;
     const lastBefore = list.lastElementChild;
     const desired = [];
     if (room.notice) {
@@ -221,11 +240,27 @@ export class View {
       desired.push(this.#lineFor(entry));
     }
     reconcile(list, desired);
-    if (follow) {
+    this.renderOlder(room);
+    if (keepTop && !follow) {
+      list.scrollTop = list.scrollHeight - fromBottom;
+    } else if (follow) {
       this.#scrollToBottom();
     } else if (list.lastElementChild !== lastBefore) {
       this.#els.jump.hidden = false;
     }
+  }
+
+  /** The load-older button: shown while the gateway keeps older messages, busy while a page loads. */
+  renderOlder(room) {
+    const button = this.#els.loadOlder;
+    if (room !== this.#shownRoom) {
+      return;
+    }
+    button.hidden = !room || (!room.loadingOlder && !room.hasOlder());
+    button.disabled = room?.loadingOlder ?? false;
+    button.setAttribute('aria-busy', String(room?.loadingOlder ?? false));
+    button.textContent = room?.loadingOlder ? 'Loading older messages…' : 'Load older messages';
+    this.#els.messages.setAttribute('aria-busy', String(room?.loadingOlder ?? false));
   }
 
   renderMembers(room) {

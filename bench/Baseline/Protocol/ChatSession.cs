@@ -1,7 +1,6 @@
-using System.Text;
-using System.Text.Unicode;
 using OrleansChat.Baseline.Rooms;
 using OrleansChat.Baseline.Transport;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Baseline.Protocol;
 
@@ -22,34 +21,32 @@ internal sealed class ChatSession
         _rooms = rooms;
     }
 
-    public void Handle(ReadOnlySpan<byte> json)
+    public void Handle(ReadOnlyMemory<byte> json)
     {
-        if (!ClientFrame.TryParse(json, out var frame))
+        var (frame, error) = ClientFrameParser.Parse(json);
+        if (frame is null)
         {
-            Reply(ServerFrames.Error("bad_request", "expected a JSON object with a string type"));
+            Reply(ServerFrames.Error(error!));
             return;
         }
 
         switch (frame.Type)
         {
             case ClientFrameType.Send:
-                Send(frame);
+                Send(frame.Room!, frame.Id!, frame.Text!);
                 break;
             case ClientFrameType.Join:
-                Join(frame.Room);
+                Join(frame.Room!);
                 break;
             case ClientFrameType.Leave:
-                Leave(frame.Room);
+                Leave(frame.Room!);
                 break;
             case ClientFrameType.Ping:
                 Reply(ServerFrames.Pong);
                 break;
             case ClientFrameType.Typing:
-                // Typing hints are outside the baseline's subset; accepted and dropped.
-                break;
-            case ClientFrameType.Unknown:
             default:
-                Reply(ServerFrames.Error("bad_request", "unknown type"));
+                // Typing hints are outside the baseline's subset; accepted and dropped.
                 break;
         }
     }
@@ -65,38 +62,28 @@ internal sealed class ChatSession
         _joined.Clear();
     }
 
-    private void Join(ReadOnlySpan<byte> name)
+    // The parser has checked the shape: the room matches the contract's pattern, the id is 1 to 64
+    // characters and the text is a string. What is left is the session's own.
+    private void Join(string name)
     {
-        if (!Names.IsValidRoom(name))
-        {
-            Reply(ServerFrames.Error("bad_room", "invalid room name", room: SafeEcho(name)));
-            return;
-        }
-
         var room = Find(name);
         if (room is null)
         {
             if (_joined.Count >= ChatLimits.MaxRoomsPerSocket)
             {
-                Reply(ServerFrames.Error("too_many_rooms", "too many rooms on this connection", room: name));
+                Reply(ServerFrames.Error(new ProtocolError(ErrorCodes.TooManyRooms, "too many rooms on this connection", Room: name)));
                 return;
             }
 
-            room = _rooms.GetOrAdd(Encoding.UTF8.GetString(name));
+            room = _rooms.GetOrAdd(name);
             _joined.Add(room);
         }
 
         room.Join(_socket);
     }
 
-    private void Leave(ReadOnlySpan<byte> name)
+    private void Leave(string name)
     {
-        if (!Names.IsValidRoom(name))
-        {
-            Reply(ServerFrames.Error("bad_room", "invalid room name", room: SafeEcho(name)));
-            return;
-        }
-
         if (Find(name) is { } room)
         {
             room.Leave(_socket);
@@ -106,53 +93,40 @@ internal sealed class ChatSession
         Reply(ServerFrames.Left(name));
     }
 
-    private void Send(ClientFrame frame)
+    private void Send(string name, string id, string text)
     {
-        var id = SafeEcho(frame.Id);
-        if (!Names.IsValidRoom(frame.Room))
+        if (MessageRules.IsBlank(text))
         {
-            Reply(ServerFrames.Error("bad_room", "invalid room name", id, SafeEcho(frame.Room)));
+            Reply(ServerFrames.Error(new ProtocolError(ErrorCodes.BadRequest, "text must be a non-blank string", id, name)));
             return;
         }
 
-        if (frame.Id.IsEmpty || id.IsEmpty || Encoding.UTF8.GetCharCount(frame.Id) > ChatLimits.MaxIdLength)
+        if (MessageRules.IsTooLong(text, ChatLimits.MaxTextLength))
         {
-            Reply(ServerFrames.Error("bad_request", "id must be 1 to 64 characters", id, frame.Room));
+            Reply(ServerFrames.Error(new ProtocolError(ErrorCodes.TooLong, "text is over 4000 characters", id, name)));
             return;
         }
 
-        if (!frame.HasText || !Utf8.IsValid(frame.Text) || IsBlank(frame.Text))
+        if (Find(name) is not { } room)
         {
-            Reply(ServerFrames.Error("bad_request", "text must be a non-blank string", id, frame.Room));
-            return;
-        }
-
-        if (frame.Text.Length > ChatLimits.MaxTextLength && CharacterCount(frame.Text) > ChatLimits.MaxTextLength)
-        {
-            Reply(ServerFrames.Error("too_long", "text is over 4000 characters", id, frame.Room));
-            return;
-        }
-
-        if (Find(frame.Room) is not { } room)
-        {
-            Reply(ServerFrames.Error("not_joined", "join the room first", id, frame.Room));
+            Reply(ServerFrames.Error(new ProtocolError(ErrorCodes.NotJoined, "join the room first", id, name)));
             return;
         }
 
         if (!_limiter.TryTake())
         {
-            Reply(ServerFrames.Error("rate_limited", "too many messages; slow down", id, frame.Room));
+            Reply(ServerFrames.Error(new ProtocolError(ErrorCodes.RateLimited, "too many messages; slow down", id, name)));
             return;
         }
 
-        room.Post(_socket, frame.Id, frame.Text);
+        room.Post(_socket, id, text);
     }
 
-    private Room? Find(ReadOnlySpan<byte> name)
+    private Room? Find(string name)
     {
         foreach (var room in _joined)
         {
-            if (name.SequenceEqual(room.NameUtf8))
+            if (string.Equals(name, room.Name, StringComparison.Ordinal))
             {
                 return room;
             }
@@ -162,39 +136,4 @@ internal sealed class ChatSession
     }
 
     private void Reply(byte[] frame) => _socket.Enqueue(frame);
-
-    /// <summary>A client value to echo in an error: valid UTF-8 of sane length, else nothing.</summary>
-    private static ReadOnlySpan<byte> SafeEcho(ReadOnlySpan<byte> value) =>
-        value.Length <= 256 && Utf8.IsValid(value) ? value : default;
-
-    /// <summary>
-    /// Characters as the protocol counts them, Unicode scalar values (an emoji is one): in valid UTF-8 each
-    /// has exactly one byte that is not a continuation byte (10xxxxxx). The BCL counts scalar values of UTF-8
-    /// only internally (Utf8Utility), so this is the one loop.
-    /// </summary>
-    private static int CharacterCount(ReadOnlySpan<byte> utf8)
-    {
-        var count = 0;
-        foreach (var b in utf8)
-        {
-            count += (b & 0xC0) != 0x80 ? 1 : 0;
-        }
-
-        return count;
-    }
-
-    private static bool IsBlank(ReadOnlySpan<byte> text)
-    {
-        while (!text.IsEmpty)
-        {
-            if (Rune.DecodeFromUtf8(text, out var rune, out var consumed) != System.Buffers.OperationStatus.Done || !Rune.IsWhiteSpace(rune))
-            {
-                return false;
-            }
-
-            text = text[consumed..];
-        }
-
-        return true;
-    }
 }

@@ -1,6 +1,5 @@
-using System.Text;
-using OrleansChat.Baseline.Protocol;
 using OrleansChat.Baseline.Transport;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Baseline.Rooms;
 
@@ -24,14 +23,11 @@ internal sealed class Room
     public Room(string name, string epoch, TimeProvider time)
     {
         Name = name;
-        NameUtf8 = Encoding.UTF8.GetBytes(name);
         _epoch = epoch;
         _time = time;
     }
 
     public string Name { get; }
-
-    public byte[] NameUtf8 { get; }
 
     /// <summary>Adds <paramref name="socket"/> (once) and queues the <c>joined</c> reply with the recent history.</summary>
     public void Join(ChatSocket socket)
@@ -43,7 +39,7 @@ internal sealed class Room
                 _members.Add(socket);
             }
 
-            socket.Enqueue(ServerFrames.Joined(NameUtf8, _epoch, _seq, History()));
+            socket.Enqueue(ServerFrames.Joined(Name, _epoch, _seq, History(), recovered: false, members: []));
         }
     }
 
@@ -56,12 +52,12 @@ internal sealed class Room
     }
 
     /// <summary>Stores a message, broadcasts one shared encoding of it, and acks it to the sender.</summary>
-    public void Post(ChatSocket sender, ReadOnlySpan<byte> id, ReadOnlySpan<byte> text)
+    public void Post(ChatSocket sender, string id, string text)
     {
         lock (_lock)
         {
             var seq = ++_seq;
-            var frame = ServerFrames.Message(NameUtf8, seq, id, sender.User, text, _time.GetUtcNow());
+            var frame = ServerFrames.Message(Name, seq, id, sender.User, text, _time.GetUtcNow());
             _history[_historyNext] = frame;
             _historyNext = (_historyNext + 1) % _history.Length;
             _historyCount = Math.Min(_historyCount + 1, _history.Length);
@@ -70,7 +66,7 @@ internal sealed class Room
                 member.Enqueue(frame);
             }
 
-            sender.Enqueue(ServerFrames.Ack(NameUtf8, id, seq));
+            sender.Enqueue(ServerFrames.Ack(Name, id, seq));
         }
     }
 

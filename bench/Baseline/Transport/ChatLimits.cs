@@ -13,8 +13,6 @@ internal static class ChatLimits
 
     public const int MaxTextLength = 4000;
 
-    public const int MaxIdLength = 64;
-
     /// <summary>Messages returned in a <c>joined</c> reply.</summary>
     public const int HistoryLength = 50;
 

@@ -1,5 +1,6 @@
 using OrleansChat.Baseline.Protocol;
 using OrleansChat.Baseline.Rooms;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Baseline.Transport;
 
@@ -17,7 +18,7 @@ internal sealed class WebSocketEndpoint(RoomRegistry rooms, IHostApplicationLife
             return;
         }
 
-        if (!Names.TryNormalizeUser(context.Request.Query["name"], out var user))
+        if (MessageRules.NormalizeUser(context.Request.Query["name"]) is not { } user)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
@@ -36,7 +37,7 @@ internal sealed class WebSocketEndpoint(RoomRegistry rooms, IHostApplicationLife
         socket.Enqueue(ServerFrames.Welcome(user, context.Connection.Id));
         try
         {
-            await socket.RunAsync((_, frame) => session.Handle(frame.Span), lifetime.ApplicationStopping);
+            await socket.RunAsync((_, frame) => session.Handle(frame), lifetime.ApplicationStopping);
         }
         finally
         {

@@ -1,6 +1,8 @@
-using System.Buffers.Text;
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Text.Json;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Bench.Client;
 
@@ -11,14 +13,14 @@ namespace OrleansChat.Bench.Client;
 /// </summary>
 internal sealed class ChatClient : IAsyncDisposable
 {
-    private static readonly byte[] PingFrame = """{"type":"ping"}"""u8.ToArray();
-
     private readonly ClientWebSocket _socket = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly TaskCompletionSource _welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<long>? _joined;
     private byte[] _receiveBuffer = new byte[4096];
-    private byte[] _sendBuffer = new byte[512];
+    // One send frame at a time (under _sendLock) is written into this buffer, reused for every message.
+    private readonly ArrayBufferWriter<byte> _sendBuffer = new(512);
+    private readonly Utf8JsonWriter _sendWriter;
     private Task _receiveLoop = Task.CompletedTask;
     private volatile bool _closing;
 
@@ -26,6 +28,7 @@ internal sealed class ChatClient : IAsyncDisposable
     {
         Slot = slot;
         Name = name;
+        _sendWriter = ClientFrames.CreateWriter(_sendBuffer);
     }
 
     /// <summary>This client's number in its pool; indexes per-client state in a run.</summary>
@@ -62,33 +65,22 @@ internal sealed class ChatClient : IAsyncDisposable
         return await joined.Task.WaitAsync(timeout);
     }
 
-    public Task PingAsync() => SendRawAsync(PingFrame);
+    public Task PingAsync() => SendRawAsync(ClientFrames.Ping);
 
     /// <summary>
     /// Sends message number <paramref name="index"/> to this client's room and reports the time
     /// the frame was handed to the socket through <paramref name="onSending"/>, so that an ack
     /// read on the other loop always finds the send time already written.
     /// </summary>
-    public async Task SendMessageAsync(long index, byte[] suffix, Action<long, long> onSending)
+    public async Task SendMessageAsync(long index, string text, Action<long, long> onSending)
     {
         var room = Room ?? throw new InvalidOperationException("Join a room before sending.");
         await _sendLock.WaitAsync();
         try
         {
-            var length = room.SendPrefix.Length + 20 + suffix.Length;
-            if (_sendBuffer.Length < length)
-            {
-                _sendBuffer = new byte[length * 2];
-            }
-
-            room.SendPrefix.CopyTo(_sendBuffer, 0);
-            var at = room.SendPrefix.Length;
-            Utf8Formatter.TryFormat(index, _sendBuffer.AsSpan(at), out var written);
-            at += written;
-            suffix.CopyTo(_sendBuffer, at);
-            at += suffix.Length;
+            var frame = WriteSendFrame(room, index, text);
             onSending(index, Stopwatch.GetTimestamp());
-            await _socket.SendAsync(_sendBuffer.AsMemory(0, at), WebSocketMessageType.Text, true, CancellationToken.None);
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
         }
         finally
         {
@@ -133,6 +125,18 @@ internal sealed class ChatClient : IAsyncDisposable
         await CloseAsync(TimeSpan.FromSeconds(1));
         _socket.Dispose();
         _sendLock.Dispose();
+        await _sendWriter.DisposeAsync();
+    }
+
+    private ReadOnlyMemory<byte> WriteSendFrame(RoomTarget room, long index, string text)
+    {
+        Span<char> id = stackalloc char[MessageIds.MaxLength];
+        var length = MessageIds.Format(index, id);
+        _sendBuffer.ResetWrittenCount();
+        _sendWriter.Reset(_sendBuffer);
+        ClientFrames.WriteSend(_sendWriter, room.Name, id[..length], text);
+        _sendWriter.Flush();
+        return _sendBuffer.WrittenMemory;
     }
 
     private async Task SendRawAsync(byte[] frame)
@@ -191,13 +195,14 @@ internal sealed class ChatClient : IAsyncDisposable
     private void Dispatch(ReadOnlySpan<byte> json, long timestamp)
     {
         var frame = ServerFrameParser.Parse(json);
+        var index = MessageIds.Parse(frame.Id);
         switch (frame.Type)
         {
             case ServerFrameType.Message:
-                Listener?.OnMessage(this, frame.Index, frame.Seq, timestamp);
+                Listener?.OnMessage(this, index, frame.Seq, timestamp);
                 break;
             case ServerFrameType.Ack:
-                Listener?.OnAck(this, frame.Index, frame.Seq, timestamp);
+                Listener?.OnAck(this, index, frame.Seq, timestamp);
                 break;
             case ServerFrameType.Welcome:
                 _welcome.TrySetResult();
@@ -206,16 +211,15 @@ internal sealed class ChatClient : IAsyncDisposable
                 _joined?.TrySetResult(frame.Seq);
                 break;
             case ServerFrameType.Error:
-                if (frame.Index < 0 && _joined is { Task.IsCompleted: false } pending)
+                if (index < 0 && _joined is { Task.IsCompleted: false } pending)
                 {
                     pending.TrySetException(new IOException($"{Name}: join failed with '{frame.Code}'."));
                 }
 
-                Listener?.OnError(this, frame.Code ?? "unknown", frame.Index, timestamp);
+                Listener?.OnError(this, frame.Code ?? "unknown", index, timestamp);
                 break;
-            case ServerFrameType.Pong:
-            case ServerFrameType.Other:
             default:
+                // pong, presence, typing, left and anything newer: nothing the bench counts.
                 break;
         }
     }

@@ -1,10 +1,9 @@
-using System.Text;
+using OrleansChat.Protocol;
 
 namespace OrleansChat.Bench.Client;
 
 /// <summary>
-/// A room the bench talks to, with its frames encoded once: the join frame, and the fixed start
-/// of every send frame, which only needs the message number and the shared text appended.
+/// A room the bench talks to, with its join frame encoded once.
 /// </summary>
 internal sealed class RoomTarget
 {
@@ -12,8 +11,7 @@ internal sealed class RoomTarget
     {
         Index = index;
         Name = name;
-        JoinFrame = Encoding.UTF8.GetBytes($$"""{"type":"join","room":"{{name}}"}""");
-        SendPrefix = Encoding.UTF8.GetBytes($$"""{"type":"send","room":"{{name}}","id":"m""");
+        JoinFrame = ClientFrames.Join(name);
     }
 
     public int Index { get; }
@@ -22,15 +20,10 @@ internal sealed class RoomTarget
 
     public byte[] JoinFrame { get; }
 
-    public byte[] SendPrefix { get; }
-
     /// <summary>The room's latest seq before the current phase's first send.</summary>
     public long BaseSeq { get; set; }
 
     public List<ChatClient> Receivers { get; } = [];
 
     public List<ChatClient> Senders { get; } = [];
-
-    /// <summary>The end of every send frame: closes the id and carries <paramref name="text"/> (plain ASCII).</summary>
-    public static byte[] SendSuffix(string text) => Encoding.UTF8.GetBytes("\",\"text\":\"" + text + "\"}");
 }

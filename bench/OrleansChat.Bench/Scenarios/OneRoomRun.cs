@@ -41,6 +41,12 @@ internal sealed class OneRoomRun : IClientListener, IDisposable
     private string? _firstFailure;
     private volatile bool _stop;
 
+    /// <summary>Sets up a run of <paramref name="clients"/> posters into one room.</summary>
+    /// <param name="context">The scenario's settings and clock.</param>
+    /// <param name="room">The room posted into.</param>
+    /// <param name="apiKey">The gateway's API key for posting.</param>
+    /// <param name="clients">How many HTTP clients post.</param>
+    /// <param name="window">How many posts each client keeps in flight.</param>
     /// <param name="capacity">The most posts the run makes (it stops posting there): far more than the server can take in the time given.</param>
     public OneRoomRun(ScenarioContext context, RoomTarget room, string apiKey, int clients, int window, int capacity)
     {

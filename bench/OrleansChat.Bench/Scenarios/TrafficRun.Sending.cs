@@ -102,7 +102,7 @@ internal sealed partial class TrafficRun
 
         try
         {
-            await sender.Client.SendMessageAsync(index, _suffix, _onSending);
+            await sender.Client.SendMessageAsync(index, _text, _onSending);
             return true;
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)

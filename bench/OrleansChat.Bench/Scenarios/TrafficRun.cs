@@ -24,7 +24,7 @@ internal sealed partial class TrafficRun : IClientListener, IDisposable
     private readonly long[] _ackedByRoom;
     private readonly long[] _maxSeqByRoom;
     private readonly SenderState[] _senders;
-    private readonly byte[] _suffix;
+    private readonly string _text;
     private readonly Action<long, long> _onSending;
     private readonly LatencyRecorder _delivery = new();
     private readonly LatencyRecorder _ack = new();
@@ -65,7 +65,7 @@ internal sealed partial class TrafficRun : IClientListener, IDisposable
             }
         }
 
-        _suffix = RoomTarget.SendSuffix(context.Text);
+        _text = context.Text;
         _onSending = _log.MarkSending;
     }
 

@@ -16,6 +16,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     private readonly ClusterFixture _cluster = new();
     private IPlaywright? _playwright;
 
+    /// <summary>The cluster behind the gateway, for tests that start a gateway of their own on it.</summary>
+    public ClusterFixture Cluster => _cluster;
+
     /// <summary>The gateway that serves the page and the sockets.</summary>
     public GatewayHost Gateway { get; private set; } = null!;
 

@@ -69,6 +69,16 @@ public sealed class ChatPage
     /// <summary>Opens <c>/?name=…&amp;room=…</c> on <paramref name="site"/> and waits until the page is connected and in the room.</summary>
     public static async Task<ChatPage> OpenAsync(IBrowser browser, Uri site, string name, string room)
     {
+        var page = await OpenAtAsync(browser, site, $"/?name={Uri.EscapeDataString(name)}&room={Uri.EscapeDataString(room)}");
+        await Expect(page.Status).ToHaveTextAsync("connected");
+        // Members arrive with `joined`, so seeing oneself there means the join is done.
+        await Expect(page.Member(name)).ToBeVisibleAsync();
+        return page;
+    }
+
+    /// <summary>Opens <paramref name="path"/> (with its query and fragment) on <paramref name="site"/> in a new context, waiting for nothing more.</summary>
+    public static async Task<ChatPage> OpenAtAsync(IBrowser browser, Uri site, string path)
+    {
         var context = await browser.NewContextAsync(new()
         {
             BaseURL = site.ToString(),
@@ -78,10 +88,7 @@ public sealed class ChatPage
         });
         context.SetDefaultTimeout(10_000);
         var page = new ChatPage(context, await context.NewPageAsync());
-        page.Document = await page.Page.GotoAsync($"/?name={Uri.EscapeDataString(name)}&room={Uri.EscapeDataString(room)}");
-        await Expect(page.Status).ToHaveTextAsync("connected");
-        // Members arrive with `joined`, so seeing oneself there means the join is done.
-        await Expect(page.Member(name)).ToBeVisibleAsync();
+        page.Document = await page.Page.GotoAsync(path);
         return page;
     }
 

@@ -18,6 +18,14 @@ public sealed class ChatPages(IBrowser browser)
         return page;
     }
 
+    /// <summary>Opens <paramref name="path"/> on <paramref name="site"/> and waits for nothing more.</summary>
+    public async Task<ChatPage> OpenAtAsync(Uri site, string path)
+    {
+        var page = await ChatPage.OpenAtAsync(browser, site, path);
+        _pages.Add(page);
+        return page;
+    }
+
     /// <summary>Closes every page, then asserts that none had a script error.</summary>
     public async Task CloseAllAsync()
     {

@@ -6,13 +6,13 @@ using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
 
-[Collection(ClusterCollection.Name)]
-public sealed class HealthAndDrainTests(ClusterFixture cluster)
+/// <summary>Health endpoints and the drain on shutdown, on each socket path.</summary>
+public abstract class HealthAndDrainTests(ClusterFixture cluster, SocketPath path)
 {
     [Fact]
     public async Task LiveAndReadyAnswer200WhileConnectedToTheCluster()
     {
-        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster);
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, path: path);
         using var http = new HttpClient { BaseAddress = gateway.Address };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
@@ -21,7 +21,7 @@ public sealed class HealthAndDrainTests(ClusterFixture cluster)
     [Fact]
     public async Task ReadyTurns503WhenTheClusterIsGone()
     {
-        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster);
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, path: path);
         using var http = new HttpClient { BaseAddress = gateway.Address };
         await gateway.KillAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health/ready")).StatusCode);
@@ -32,10 +32,10 @@ public sealed class HealthAndDrainTests(ClusterFixture cluster)
     public async Task ShutdownClosesOpenSocketsWith1001AndTheirNamesLeave()
     {
         var room = "room-" + Guid.NewGuid().ToString("N")[..12];
-        await using var other = await GatewayHost.StartAsync(cluster.Cluster);
+        await using var other = await GatewayHost.StartAsync(cluster.Cluster, path: path);
         await using var bob = await ChatClient.ConnectAsync(other, "bob");
         await bob.JoinAsync(room);
-        var gateway = await GatewayHost.StartAsync(cluster.Cluster);
+        var gateway = await GatewayHost.StartAsync(cluster.Cluster, path: path);
         await using var alice = await ChatClient.ConnectAsync(gateway, "alice");
         await alice.JoinAsync(room);
 
@@ -50,7 +50,7 @@ public sealed class HealthAndDrainTests(ClusterFixture cluster)
     [Fact]
     public async Task ADrainingGatewayIsNotReadyAndRefusesNewSockets()
     {
-        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster);
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, path: path);
         using var http = new HttpClient { BaseAddress = gateway.Address };
 
         gateway.Services.GetRequiredService<ConnectionRegistry>().Drain();
@@ -59,3 +59,11 @@ public sealed class HealthAndDrainTests(ClusterFixture cluster)
         await Assert.ThrowsAsync<WebSocketException>(() => ChatClient.ConnectAsync(gateway, "late"));
     }
 }
+
+/// <summary>Health and drain with upgrades taken before Kestrel.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class HealthAndDrainTestsOnDirectSockets(ClusterFixture cluster) : HealthAndDrainTests(cluster, SocketPath.Direct);
+
+/// <summary>Health and drain with every socket through Kestrel's HTTP pipeline.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class HealthAndDrainTestsThroughKestrel(ClusterFixture cluster) : HealthAndDrainTests(cluster, SocketPath.Kestrel);

@@ -5,8 +5,9 @@ using OrleansChat.Tests.Infrastructure;
 namespace OrleansChat.Tests.Gateway;
 
 /// <summary>
-/// The gateway settings that keep an idle socket cheap (docs/performance-notes.md, "Gateway
-/// memory and CPU per idle socket"); the memory itself is measured only in the bench.
+/// The gateway settings that keep an idle socket cheap
+/// (docs/decisions/0002-gateway-workstation-gc-and-quiet-hosting-diagnostics.md); the memory
+/// itself is measured only in the bench.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class IdleSocketCostTests(ClusterFixture cluster) : IAsyncLifetime

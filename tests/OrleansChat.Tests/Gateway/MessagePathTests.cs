@@ -5,13 +5,13 @@ using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
 
-[Collection(ClusterCollection.Name)]
-public sealed class MessagePathTests(ClusterFixture cluster) : IAsyncLifetime
+/// <summary>The message path end to end, on each socket path.</summary>
+public abstract class MessagePathTests(ClusterFixture cluster, SocketPath path) : IAsyncLifetime
 {
     private GatewayHost _gateway = null!;
 
 
-    public async Task InitializeAsync() => _gateway = await GatewayHost.StartAsync(cluster.Cluster);
+    public async Task InitializeAsync() => _gateway = await GatewayHost.StartAsync(cluster.Cluster, path: path);
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
@@ -187,3 +187,11 @@ public sealed class MessagePathTests(ClusterFixture cluster) : IAsyncLifetime
 
     private sealed record JsonReply(System.Text.Json.JsonElement Frame);
 }
+
+/// <summary>The message path with upgrades taken before Kestrel.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class MessagePathTestsOnDirectSockets(ClusterFixture cluster) : MessagePathTests(cluster, SocketPath.Direct);
+
+/// <summary>The message path with every socket through Kestrel's HTTP pipeline.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class MessagePathTestsThroughKestrel(ClusterFixture cluster) : MessagePathTests(cluster, SocketPath.Kestrel);

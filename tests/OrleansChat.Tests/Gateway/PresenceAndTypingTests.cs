@@ -5,8 +5,8 @@ using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
 
-[Collection(ClusterCollection.Name)]
-public sealed class PresenceAndTypingTests(ClusterFixture cluster) : TwoGatewaysTest(cluster)
+/// <summary>Presence and typing across gateways, on each socket path.</summary>
+public abstract class PresenceAndTypingTests(ClusterFixture cluster, SocketPath path) : TwoGatewaysTest(cluster, path)
 {
     [Fact]
     public async Task AGatewayRenewsItsRoomsWithCallsInFlightTogether()
@@ -15,7 +15,7 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : TwoGateways
         await using var gateway = await GatewayHost.StartAsync(Cluster.Cluster, new Dictionary<string, string?>
         {
             ["Chat:Gateway:PresenceRenewPeriod"] = "01:00:00",
-        });
+        }, path: Path);
         string[] rooms = [Rooms.New(), Rooms.New(), Rooms.New()];
         await using var alice = await ChatClient.ConnectAsync(gateway, "alice");
         foreach (var room in rooms)
@@ -83,7 +83,7 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : TwoGateways
         var room = Rooms.New();
         await using var alice = await ChatClient.ConnectAsync(East, "alice");
         await alice.JoinAsync(room);
-        var doomed = await GatewayHost.StartAsync(Cluster.Cluster);
+        var doomed = await GatewayHost.StartAsync(Cluster.Cluster, path: Path);
         await using var carol = await ChatClient.ConnectAsync(doomed, "carol");
         await carol.JoinAsync(room);
         await alice.WaitForAsync(f => f.Type() == "presence" && f.Str("user") == "carol" && f.Str("event") == "join");
@@ -123,3 +123,11 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : TwoGateways
 
     private sealed record MembersBody(string Room, List<string> Members);
 }
+
+/// <summary>Presence and typing with upgrades taken before Kestrel.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class PresenceAndTypingTestsOnDirectSockets(ClusterFixture cluster) : PresenceAndTypingTests(cluster, SocketPath.Direct);
+
+/// <summary>Presence and typing with every socket through Kestrel's HTTP pipeline.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class PresenceAndTypingTestsThroughKestrel(ClusterFixture cluster) : PresenceAndTypingTests(cluster, SocketPath.Kestrel);

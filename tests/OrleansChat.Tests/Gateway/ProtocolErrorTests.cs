@@ -3,15 +3,15 @@ using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
 
-[Collection(ClusterCollection.Name)]
-public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
+/// <summary>Bad frames get clear errors and lose nothing, on each socket path.</summary>
+public abstract class ProtocolErrorTests(ClusterFixture cluster, SocketPath path) : IAsyncLifetime
 {
     private GatewayHost _gateway = null!;
     private ChatClient _alice = null!;
 
     public async Task InitializeAsync()
     {
-        _gateway = await GatewayHost.StartAsync(cluster.Cluster);
+        _gateway = await GatewayHost.StartAsync(cluster.Cluster, path: path);
         _alice = await ChatClient.ConnectAsync(_gateway, "alice");
     }
 
@@ -21,6 +21,16 @@ public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
         await _gateway.DisposeAsync();
     }
 
+    [Fact]
+    public async Task ARefreshOnAGatewayWithoutTokensIsBadTokenAndTheConnectionStaysOpen()
+    {
+        await _alice.SendAsync(new { type = "refresh", token = Jwt.Create(Jwt.Claims("alice")) });
+
+        var error = await _alice.WaitForAsync(f => f.Type() == "error");
+        Assert.Equal("bad_token", error.Str("code"));
+        await AssertStillOpenAsync();
+    }
+
     [Theory]
     [InlineData("this is not json")]
     [InlineData("[1,2,3]")]
@@ -28,6 +38,8 @@ public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
     [InlineData("{\"type\":42}")]
     [InlineData("{\"type\":\"shout\",\"room\":\"lobby\"}")]
     [InlineData("{\"type\":\"join\"}")]
+    [InlineData("{\"type\":\"refresh\"}")]
+    [InlineData("{\"type\":\"refresh\",\"token\":42}")]
     [InlineData("{\"type\":\"join\",\"room\":\"lobby\",\"since\":-1}")]
     [InlineData("{\"type\":\"join\",\"room\":\"lobby\",\"since\":\"ten\"}")]
     [InlineData("{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"no id\"}")]
@@ -132,3 +144,11 @@ public sealed class ProtocolErrorTests(ClusterFixture cluster) : IAsyncLifetime
         await _alice.WaitForAsync(f => f.Type() == "pong", skip);
     }
 }
+
+/// <summary>Protocol errors with upgrades taken before Kestrel.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ProtocolErrorTestsOnDirectSockets(ClusterFixture cluster) : ProtocolErrorTests(cluster, SocketPath.Direct);
+
+/// <summary>Protocol errors with every socket through Kestrel's HTTP pipeline.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ProtocolErrorTestsThroughKestrel(ClusterFixture cluster) : ProtocolErrorTests(cluster, SocketPath.Kestrel);

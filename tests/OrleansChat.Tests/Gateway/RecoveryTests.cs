@@ -2,8 +2,8 @@ using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
 
-[Collection(ClusterCollection.Name)]
-public sealed class RecoveryTests(ClusterFixture cluster) : TwoGatewaysTest(cluster)
+/// <summary>Recovery after a reconnect, on each socket path.</summary>
+public abstract class RecoveryTests(ClusterFixture cluster, SocketPath path) : TwoGatewaysTest(cluster, path)
 {
     [Fact]
     public async Task RejoiningWithSinceReturnsEverythingMissedAndRecoveredTrue()
@@ -107,3 +107,11 @@ public sealed class RecoveryTests(ClusterFixture cluster) : TwoGatewaysTest(clus
         Assert.Equal(Enumerable.Range((int)seqs[0], 121 - (int)seqs[0]).Select(i => (long)i), seqs);
     }
 }
+
+/// <summary>Recovery with upgrades taken before Kestrel.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class RecoveryTestsOnDirectSockets(ClusterFixture cluster) : RecoveryTests(cluster, SocketPath.Direct);
+
+/// <summary>Recovery with every socket through Kestrel's HTTP pipeline.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class RecoveryTestsThroughKestrel(ClusterFixture cluster) : RecoveryTests(cluster, SocketPath.Kestrel);

@@ -263,6 +263,14 @@ public sealed class RoomsHttpApiTests(ClusterFixture cluster) : IAsyncLifetime, 
     }
 
     [Fact]
+    public async Task TheConfigSaysNameWhenNoSigningKeyIsConfigured()
+    {
+        var config = await JsonAsync(await _http.GetAsync(new Uri("/api/config", UriKind.Relative)));
+
+        Assert.Equal("name", config.Str("auth"));
+    }
+
+    [Fact]
     public async Task APostedMessageIsReadBackThroughTheHistoryEndpoint()
     {
         var room = Rooms.New();

@@ -1,14 +1,14 @@
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Transport;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
 
 /// <summary>
-/// Kestrel's socket I/O queues come from <c>Chat:Gateway:SocketIOQueues</c> (docs/performance-notes.md,
-/// "Kestrel's I/O queues"); what they do to a fan-out is measured only in the bench.
+/// Kestrel's socket I/O queues come from <c>Chat:Gateway:SocketIOQueues</c>
+/// (docs/decisions/0019-one-kestrel-io-queue-on-two-cores.md); what they do to a fan-out is measured only in the bench.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SocketIOQueueTests(ClusterFixture cluster)
@@ -20,7 +20,7 @@ public sealed class SocketIOQueueTests(ClusterFixture cluster)
 
         var queues = gateway.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.IOQueueCount;
 
-        Assert.Equal(gateway.Services.GetRequiredService<IOptions<ChatGatewayOptions>>().Value.SocketIOQueues, queues);
+        Assert.Equal(gateway.Services.GetRequiredService<IOptions<TransportOptions>>().Value.SocketIOQueues, queues);
         Assert.InRange(queues, 1, Math.Max(1, Environment.ProcessorCount / 2));
     }
 

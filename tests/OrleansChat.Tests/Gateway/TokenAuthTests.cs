@@ -1,9 +1,5 @@
 using System.Net;
-using System.Security.Claims;
-using System.Text;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Gateway;
@@ -15,7 +11,7 @@ namespace OrleansChat.Tests.Gateway;
 [Collection(ClusterCollection.Name)]
 public sealed class TokenAuthTests(ClusterFixture cluster) : IAsyncLifetime, IDisposable
 {
-    private const string SigningKey = "a-test-signing-key-of-more-than-32-bytes";
+    private const string SigningKey = Jwt.SigningKey;
     private readonly CapturedLogs _logs = new();
     private GatewayHost _gateway = null!;
 
@@ -90,6 +86,26 @@ public sealed class TokenAuthTests(ClusterFixture cluster) : IAsyncLifetime, IDi
         Assert.Equal("Bearer", challenge);
     }
 
+    [Theory]
+    [InlineData(-10, true)]
+    [InlineData(-40, false)]
+    public async Task ATokenIsAcceptedUpTo30SecondsPastItsExpiryByDefaultAndNotBeyond(int expiredSecondsAgo, bool accepted)
+    {
+        var token = Jwt.Create(new() { ["name"] = "alice" }, expires: DateTimeOffset.UtcNow.AddSeconds(expiredSecondsAgo), notBefore: DateTimeOffset.UtcNow.AddMinutes(-5));
+
+        await AssertAcceptedAsync(token, accepted);
+    }
+
+    [Theory]
+    [InlineData(10, true)]
+    [InlineData(40, false)]
+    public async Task ATokenIsAcceptedUpTo30SecondsBeforeItsNotBeforeByDefaultAndNotEarlier(int validInSeconds, bool accepted)
+    {
+        var token = Jwt.Create(new() { ["name"] = "alice" }, expires: DateTimeOffset.UtcNow.AddHours(1), notBefore: DateTimeOffset.UtcNow.AddSeconds(validInSeconds));
+
+        await AssertAcceptedAsync(token, accepted);
+    }
+
     [Fact]
     public async Task ATokenWhoseNameBreaksTheNameRulesIsRefusedWith400()
     {
@@ -130,42 +146,20 @@ public sealed class TokenAuthTests(ClusterFixture cluster) : IAsyncLifetime, IDi
         Assert.DoesNotContain(entries, e => e.Contains("token=", StringComparison.Ordinal));
     }
 
-    private static string Token(Dictionary<string, object> claims, string key = SigningKey, DateTime? expires = null)
-    {
-        var now = DateTime.UtcNow;
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Claims = claims,
-            IssuedAt = (expires ?? now.AddHours(1)).AddHours(-2),
-            NotBefore = (expires ?? now.AddHours(1)).AddHours(-2),
-            Expires = expires ?? now.AddHours(1),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
-        };
-        return new JsonWebTokenHandler().CreateToken(descriptor);
-    }
+    private static string Token(Dictionary<string, object> claims) => Jwt.Create(claims);
 
-    private static string BadToken(string kind)
+    private async Task AssertAcceptedAsync(string token, bool accepted)
     {
-        var claims = new Dictionary<string, object> { ["name"] = "mallory" };
-        switch (kind)
+        if (accepted)
         {
-            case "expired":
-                return Token(claims, expires: DateTime.UtcNow.AddHours(-1));
-            case "signed with another key":
-                return Token(claims, key: "another-signing-key-of-more-than-32-bytes");
-            case "unsigned":
-                return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-                {
-                    Subject = new ClaimsIdentity([new Claim("name", "mallory")]),
-                    Expires = DateTime.UtcNow.AddHours(1),
-                });
-            case "tampered":
-                // A valid token for alice with its payload swapped for mallory's: the signature no longer matches.
-                var parts = Token(new() { ["name"] = "alice" }).Split('.');
-                parts[1] = Token(claims).Split('.')[1];
-                return string.Join('.', parts);
-            default:
-                return "this-is-not-a-jwt";
+            await using var alice = await ChatClient.ConnectAsync(_gateway.SocketWithQuery($"token={token}"));
+            Assert.Equal("alice", alice.Frames[0].Str("user"));
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await UpgradeRequest.SendAsync(_gateway.SocketWithQuery($"token={token}"))).Status);
         }
     }
+
+    private static string BadToken(string kind) => Jwt.Bad(kind);
 }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using OrleansChat.Grains;
+using OrleansChat.Grains.Storage;
 
 namespace OrleansChat.Tests.Grains;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using OrleansChat.Grains;
+using OrleansChat.Grains.Storage;
 
 namespace OrleansChat.Tests.Grains;
 

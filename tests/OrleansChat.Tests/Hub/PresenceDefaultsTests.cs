@@ -1,4 +1,4 @@
-using OrleansChat.Gateway.Hosting;
+using OrleansChat.Gateway.Hub;
 using OrleansChat.Grains;
 
 namespace OrleansChat.Tests.Hub;
@@ -12,7 +12,7 @@ public sealed class PresenceDefaultsTests
         // outlast a lost renewal plus the next one arriving late by a period, or a room drops live names
         // and announces them as having left. (A dead gateway's names leaving is tested end to end in
         // PresenceAndTypingTests with short leases.)
-        var renew = new ChatGatewayOptions().PresenceRenewPeriod;
+        var renew = new RoomHubOptions().PresenceRenewPeriod;
         var rooms = new ChatRoomOptions();
 
         Assert.True(rooms.PresenceLease > renew * 3, $"lease {rooms.PresenceLease} against renewals every {renew}");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrleansChat.Gateway.Hub;
+using OrleansChat.Gateway.Sessions;
 
 namespace OrleansChat.Tests.Hub;
 

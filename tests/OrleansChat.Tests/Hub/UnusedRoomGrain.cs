@@ -9,6 +9,8 @@ internal class UnusedRoomGrain : IChatRoomGrain
 
     public Task<HistoryPage> GetRecentAsync(int limit) => throw new InvalidOperationException("not expected");
 
+    public Task<HistoryPage> GetBeforeAsync(long before, int limit) => throw new InvalidOperationException("not expected");
+
     public Task TypingAsync(string user) => throw new InvalidOperationException("not expected");
 
     public Task<IReadOnlyList<string>> EnterAsync(string user, string gatewayId) => throw new InvalidOperationException("not expected");

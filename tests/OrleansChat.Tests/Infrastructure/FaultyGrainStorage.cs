@@ -46,7 +46,7 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
             throw new IOException($"injected storage failure for room {room}");
         }
 
-        if (grainState.State is global::OrleansChat.Grains.RoomChunk chunk)
+        if (grainState.State is global::OrleansChat.Grains.Storage.RoomChunk chunk)
         {
             WriteSizes.GetOrAdd(room, _ => new()).Enqueue(chunk.Count);
         }

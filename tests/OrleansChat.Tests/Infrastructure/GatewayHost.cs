@@ -35,12 +35,13 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <summary>
     /// Starts a gateway on the cluster with optional configuration overrides (keys under <c>Chat:Gateway</c> etc.)
-    /// and an optional last word on the builder (such as a log provider).
+    /// an optional last word on the builder (such as a log provider) and the way it takes sockets.
     /// </summary>
     public static async Task<GatewayHost> StartAsync(
         TestCluster cluster,
         IDictionary<string, string?>? settings = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        SocketPath path = SocketPath.Direct)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -53,6 +54,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Chat:Cluster:ClusterId"] = cluster.Options.ClusterId,
             ["Chat:Cluster:ServiceId"] = cluster.Options.ServiceId,
             ["Chat:Gateway:PresenceRenewPeriod"] = "00:00:00.500",
+            ["Chat:Gateway:DirectUpgrade"] = path == SocketPath.Direct ? "true" : "false",
         };
         var i = 0;
         foreach (var silo in cluster.Silos)

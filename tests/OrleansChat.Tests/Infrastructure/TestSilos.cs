@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using OrleansChat.Grains;
+using OrleansChat.Grains.Storage;
 using OrleansChat.Silo.Hosting;
 
 namespace OrleansChat.Tests.Infrastructure;

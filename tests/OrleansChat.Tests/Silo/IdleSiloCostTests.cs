@@ -3,8 +3,8 @@ using OrleansChat.Tests.Infrastructure;
 namespace OrleansChat.Tests.Silo;
 
 /// <summary>
-/// The silo's runtime settings that keep an idle silo cheap (docs/performance-notes.md, "Idle
-/// silo"); the CPU itself is measured only in the bench.
+/// The silo's runtime settings that keep an idle silo cheap (docs/decisions/0005-silo-tier-up-after-1000-calls.md,
+/// 0006-thread-pool-spin-limit-zero.md); the CPU itself is measured only in the bench.
 /// </summary>
 public sealed class IdleSiloCostTests
 {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Storage;
-using OrleansChat.Grains;
 using OrleansChat.Grains.Storage;
 using OrleansChat.Silo.Hosting;
 

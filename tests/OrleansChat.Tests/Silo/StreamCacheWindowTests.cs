@@ -9,7 +9,7 @@ namespace OrleansChat.Tests.Silo;
 
 /// <summary>
 /// <c>Chat:Cluster:StreamCacheWindow</c> bounds how long the silo's stream cache keeps events
-/// (docs/performance-notes.md, "The silo's stream cache"); what a
+/// (docs/decisions/0015-stream-cache-window.md); what a
 /// subscription does once the cache has forgotten its position is in <c>StreamCacheMissTests</c>.
 /// </summary>
 public sealed class StreamCacheWindowTests

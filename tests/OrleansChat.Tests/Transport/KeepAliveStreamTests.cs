@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Gateway.Transport.Direct;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Transport;

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
-using OrleansChat.Gateway.Hosting;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Gateway.Transport.Direct;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Transport;
@@ -17,7 +17,7 @@ public sealed class SocketKeepAliveTests
     public async Task ASocketWhosePingFailsEndsAndTheOthersAreStillPinged()
     {
         using var keepAlive = new SocketKeepAlive(
-            Options.Create(new ChatGatewayOptions { PingInterval = TimeSpan.FromMilliseconds(20), PongTimeout = TimeSpan.FromHours(1) }),
+            Options.Create(new TransportOptions { PingInterval = TimeSpan.FromMilliseconds(20), PongTimeout = TimeSpan.FromHours(1) }),
             TimeProvider.System);
         var sends = new SendQueue();
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using OrleansChat.Gateway.Transport;
+using OrleansChat.Gateway.Transport.Direct;
 
 namespace OrleansChat.Tests.Transport;
 

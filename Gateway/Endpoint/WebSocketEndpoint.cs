@@ -1,0 +1,116 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using OrleansChat.Gateway.Hub;
+using OrleansChat.Gateway.Metrics;
+using OrleansChat.Gateway.Security;
+using OrleansChat.Gateway.Sessions;
+using OrleansChat.Gateway.Transport;
+
+namespace OrleansChat.Gateway.Endpoint;
+
+/// <summary>
+/// <c>GET /ws</c> on the HTTP pipeline: checks the request before any upgrade (origin 403, name 400
+/// or token 401), accepts the socket with the framework's keep-alive pings, and runs its session
+/// until it closes. Upgrades that pass every check are usually taken before this, before
+/// Kestrel sees the connection (<see cref="Transport.Direct.DirectUpgrade"/>); this serves the rest and gives every refusal.
+/// </summary>
+public sealed partial class WebSocketEndpoint(
+    RoomHub hub,
+    ConnectionRegistry registry,
+    SocketAuthenticator authenticator,
+    ChatTokens tokens,
+    ChatMetrics metrics,
+    IOptions<TransportOptions> transport,
+    IOptions<ChatSessionOptions> sessions,
+    IOptions<SecurityOptions> security,
+    ILoggerFactory loggerFactory) : ISocketHost
+{
+    private readonly TransportOptions _transport = transport.Value;
+    private readonly ChatSessionOptions _sessions = sessions.Value;
+    private readonly SecurityOptions _security = security.Value;
+    private readonly TransportLimits _limits = transport.Value.Limits;
+    private readonly ILogger _logger = loggerFactory.CreateLogger<WebSocketEndpoint>();
+
+    /// <summary>Handles one request to <c>/ws</c>.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Results.Problem("this endpoint takes WebSocket upgrades only", statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            return;
+        }
+
+        var request = context.Request;
+        var admission = await AdmitAsync(request.Headers.Origin.ToString(), $"{request.Scheme}://{request.Host.Value}", request.Query["name"], request.Query["token"]);
+        if (admission.Identity is not { } identity)
+        {
+            if (admission.TokenRefused is { } why)
+            {
+                LogRefused(why);
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+
+            await Results.Problem(admission.Detail, statusCode: admission.Status).ExecuteAsync(context);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = _transport.PingInterval,
+            KeepAliveTimeout = _transport.PongTimeout,
+        });
+        await RunAsync(socket, identity);
+    }
+
+    /// <inheritdoc cref="ISocketHost.AdmitAsync"/>
+    /// <remarks>
+    /// The rules a socket request must pass, whichever way it came (here, or before Kestrel in
+    /// <see cref="Transport.Direct.DirectUpgrade"/>, which takes only an admitted request and leaves the rest to be
+    /// refused here): an allowed origin (else 403; <paramref name="own"/> is the gateway's own
+    /// scheme://host:port), a valid name or token (else 400 or 401), a gateway that is not draining
+    /// (else 503).
+    /// </remarks>
+    public async Task<SocketAdmission> AdmitAsync(string? origin, string own, StringValues name, StringValues token)
+    {
+        if (!OriginPolicy.IsAllowed(origin, own, _security.AllowedOrigins))
+        {
+            return SocketAdmission.Refused(StatusCodes.Status403Forbidden, "origin not allowed");
+        }
+
+        var login = await authenticator.CheckAsync(name, token);
+        if (login.Identity is null || registry.IsAccepting)
+        {
+            return login;
+        }
+
+        return SocketAdmission.Refused(StatusCodes.Status503ServiceUnavailable, "the gateway is shutting down");
+    }
+
+    /// <summary>
+    /// Runs an accepted socket's session until it closes, whichever way it was accepted (here or by
+    /// <see cref="Transport.Direct.DirectUpgrade"/>).
+    /// </summary>
+    public async Task RunAsync(WebSocket socket, ChatIdentity identity)
+    {
+        using var connection = new WebSocketConnection(socket, Guid.NewGuid().ToString("N"), _limits, loggerFactory.CreateLogger<WebSocketConnection>());
+        await using var session = new ChatSession(connection, identity, hub, tokens, _sessions, metrics, loggerFactory.CreateLogger<ChatSession>());
+        using var registration = registry.Add(connection);
+        connection.FrameSent += metrics.FrameSent;
+        connection.FrameDropped += metrics.FrameDropped;
+        connection.SlowConsumerClosed += metrics.SlowConsumerClosed;
+        LogConnected(connection.Id, identity.User);
+        session.Start();
+        await connection.RunAsync(session.HandleAsync);
+        LogDisconnected(connection.Id, identity.User);
+    }
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "Refused a socket: {Reason}")]
+    private partial void LogRefused(string reason);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened for {User}")]
+    private partial void LogConnected(string connectionId, string user);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Connection {ConnectionId} of {User} closed")]
+    private partial void LogDisconnected(string connectionId, string user);
+}

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
+namespace OrleansChat.Gateway.Transport.Direct;
+
+/// <summary>
+/// Kestrel's listener for one endpoint (<see cref="DirectSocketTransport"/>): it accepts the
+/// sockets itself, serves a WebSocket upgrade it can take (<see cref="DirectUpgrade"/>) on the
+/// socket alone, and hands every other connection, unread, to Kestrel as Kestrel's own socket
+/// transport would (<see cref="SocketConnectionContextFactory"/>, the transport's public factory
+/// for sockets accepted elsewhere), where the HTTP pipeline serves it.
+/// </summary>
+/// <remarks>
+/// Kestrel's accept loop calls <see cref="AcceptAsync"/> and its connection manager only ever sees
+/// the connections handed on, so the ones served here are stopped here: when Kestrel disposes the
+/// listener, after the drain (<see cref="Hosting.DrainOnShutdown"/>) has had its time, the sockets
+/// still open are aborted (<see cref="ConnectionRegistry.AbortAll"/>), as Kestrel aborts its own
+/// connections left at the end of a shutdown.
+/// </remarks>
+public sealed partial class DirectSocketListener : IConnectionListener
+{
+    private static readonly TimeSpan AbortWait = TimeSpan.FromSeconds(5);
+
+    private readonly Socket _listen;
+    private readonly bool _noDelay;
+    private readonly DirectUpgrade _upgrade;
+    private readonly ISocketHost _host;
+    private readonly ConnectionRegistry _registry;
+    private readonly SocketConnectionContextFactory _kestrel;
+    private readonly ILogger _logger;
+    private readonly Channel<ConnectionContext> _handedOn = Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _allEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _accepting;
+    private int _connections;
+
+    /// <summary>Starts accepting on <paramref name="listen"/>, a socket already bound and listening.</summary>
+    public DirectSocketListener(Socket listen, bool noDelay, DirectUpgrade upgrade, ISocketHost host, ConnectionRegistry registry, SocketConnectionContextFactory kestrel, ILogger logger)
+    {
+        _listen = listen;
+        _noDelay = noDelay;
+        _upgrade = upgrade;
+        _host = host;
+        _registry = registry;
+        _kestrel = kestrel;
+        _logger = logger;
+        EndPoint = listen.LocalEndPoint!;
+        _accepting = AcceptLoopAsync();
+    }
+
+    /// <inheritdoc />
+    public EndPoint EndPoint { get; }
+
+    /// <inheritdoc />
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _handedOn.Reader.ReadAsync(cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            // Unbound: Kestrel's accept loop ends on null.
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        _listen.Dispose();
+        await _accepting;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _listen.Dispose();
+        await _accepting;
+        // Upgrades in progress stop; sockets still open after the drain are aborted.
+        _stopping.Cancel();
+        _registry.AbortAll();
+        if (Interlocked.Decrement(ref _connections) < 0)
+        {
+            _allEnded.TrySetResult();
+        }
+
+        try
+        {
+            // Aborted sockets end at once; a bound keeps a stuck one from holding up the process's exit.
+            await _allEnded.Task.WaitAsync(AbortWait);
+        }
+        catch (TimeoutException)
+        {
+            LogNotEnded(Volatile.Read(ref _connections) + 1, AbortWait);
+        }
+
+        while (_handedOn.Reader.TryRead(out var left))
+        {
+            await left.DisposeAsync();
+        }
+
+        _kestrel.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listen.AcceptAsync();
+            }
+            catch (Exception exception) when (exception is ObjectDisposedException or SocketException { SocketErrorCode: SocketError.OperationAborted })
+            {
+                // Unbound.
+                break;
+            }
+            catch (SocketException exception)
+            {
+                // Reset while in the backlog, as Kestrel's own listener takes it: go on to the next.
+                LogAcceptFailed(exception.SocketErrorCode);
+                continue;
+            }
+
+            // Only IP endpoints are bound here (DirectSocketTransport.CanBind), so every socket is TCP;
+            // Kestrel's own listener asks each socket for its local endpoint (a system call) to know.
+            socket.NoDelay = _noDelay;
+
+            Interlocked.Increment(ref _connections);
+            _ = ServeAsync(socket);
+        }
+
+        _handedOn.Writer.TryComplete();
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        try
+        {
+            var admitted = await _upgrade.TryUpgradeAsync(socket, _stopping.Token);
+            if (admitted is not { } admission)
+            {
+                var connection = _kestrel.Create(socket);
+                if (!_handedOn.Writer.TryWrite(connection))
+                {
+                    // Unbound while it was being read: nobody is left to serve it.
+                    await connection.DisposeAsync();
+                }
+
+                return;
+            }
+
+            // The socket's whole life runs in this frame: every async frame stays allocated while it is open.
+            using var webSocket = _upgrade.Accept(socket, out var pings);
+            using (pings)
+            {
+                await _host.RunAsync(webSocket, admission);
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer went away (or the gateway is stopping) before the socket was taken.
+            socket.Dispose();
+        }
+        catch (Exception exception)
+        {
+            LogFailed(exception);
+            socket.Dispose();
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _connections) < 0)
+            {
+                _allEnded.TrySetResult();
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Accepting a connection failed ({Error}); accepting the next")]
+    private partial void LogAcceptFailed(SocketError error);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "{Count} directly served connections had not ended {Wait} after they were aborted")]
+    private partial void LogNotEnded(int count, TimeSpan wait);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "A directly served connection failed")]
+    private partial void LogFailed(Exception exception);
+}

@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using OrleansChat.Gateway.Security;
+
+namespace OrleansChat.Gateway.Transport.Direct;
+
+/// <summary>
+/// Takes a WebSocket upgrade to <c>/ws</c> straight off an accepted socket, before Kestrel sees
+/// the connection (<see cref="DirectSocketListener"/>), and runs the framework's
+/// <see cref="WebSocket"/> over the socket itself. A socket upgraded through Kestrel keeps Kestrel's
+/// connection for its whole life: its transport (two pipes, a sender and a receiver, the connection
+/// records and their state machines) and, through the HTTP pipeline, the request's objects too
+/// (docs/decisions/0023-websocket-upgrade-off-the-http-pipeline.md and
+/// 0024-sockets-taken-before-kestrel.md). A socket taken here keeps the runtime's <see cref="Socket"/>, a
+/// <see cref="NetworkStream"/> and the WebSocket.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Only a request this class can accept as it stands is taken: a complete, well-formed head in the
+/// bytes the connection has sent when it is first readable (<see cref="UpgradeHead"/>) that the
+/// endpoint's own rules admit (<see cref="ISocketHost.AdmitAsync"/>: origin, name or token,
+/// not draining). The head is only peeked at (<see cref="SocketFlags.Peek"/>) until then, so anything
+/// else, refusals included, goes to Kestrel with every byte unread, and the HTTP pipeline's
+/// <c>/ws</c> endpoint applies the same rules and gives the 400, 401, 403 or 503: the
+/// rules are written once, and one place answers a request.
+/// </para>
+/// <para>
+/// It sees the connection's raw bytes, so it must run where those are plain HTTP: with Kestrel's
+/// own HTTPS on an endpoint, it finds no request it can read and every upgrade takes the HTTP
+/// pipeline (still correct). The gateway is meant to sit behind a TLS-terminating proxy or ingress.
+/// </para>
+/// </remarks>
+public sealed partial class DirectUpgrade(
+    ISocketHost host,
+    SocketKeepAlive keepAlive,
+    SendQueue sends,
+    IOptions<KestrelServerOptions> kestrel,
+    ILogger<DirectUpgrade> logger)
+{
+    /// <summary>
+    /// Waits for the connection's first bytes and, for an upgrade this gateway accepts, reads the head
+    /// and answers <c>101</c>, returning who it connects as; otherwise reads nothing and returns null.
+    /// </summary>
+    public async Task<ChatIdentity?> TryUpgradeAsync(Socket socket, CancellationToken stopping)
+    {
+        // A client that connects and sends nothing is Kestrel's to time out; it gets as long to
+        // start its request here as Kestrel gives it to finish its headers, then goes on to Kestrel.
+        var timeout = kestrel.Value.Limits.RequestHeadersTimeout;
+        using (var silence = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+        {
+            silence.CancelAfter(timeout);
+            try
+            {
+                // A zero-byte receive waits until the socket is readable and takes nothing.
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, silence.Token);
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                LogSilent(socket.RemoteEndPoint, timeout);
+                return null;
+            }
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(UpgradeHead.MaxLength + 4);
+        try
+        {
+            var peeked = await socket.ReceiveAsync(buffer, SocketFlags.Peek, stopping);
+            var head = UpgradeHead.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), out var length);
+            var admitted = head is null ? null : await AdmitAsync(head);
+            if (admitted is null)
+            {
+                return null;
+            }
+
+            // The head is in the socket's receive buffer already; bytes after it stay for the WebSocket.
+            for (var taken = 0; taken < length;)
+            {
+                var read = await socket.ReceiveAsync(buffer.AsMemory(0, (int)length - taken), SocketFlags.None, stopping);
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                taken += read;
+            }
+
+            await socket.SendAsync(head!.SwitchingProtocols(), SocketFlags.None, stopping);
+            return admitted;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The framework's WebSocket over an upgraded socket, pinged by the gateway's one keep-alive
+    /// sweep (not a runtime timer per socket) until <paramref name="pings"/> is disposed; disposing
+    /// the WebSocket closes the socket.
+    /// </summary>
+    public WebSocket Accept(Socket socket, out IDisposable pings)
+    {
+        var stream = new KeepAliveStream(new NetworkStream(socket, ownsSocket: true), sends);
+        var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            KeepAliveInterval = TimeSpan.Zero,
+        });
+        pings = keepAlive.Track(webSocket, stream);
+        return webSocket;
+    }
+
+    /// <summary>Who the request connects as, when the gateway's rules admit it (<see cref="ISocketHost.AdmitAsync"/>).</summary>
+    private async Task<ChatIdentity?> AdmitAsync(UpgradeHead head)
+    {
+        var query = QueryHelpers.ParseQuery(head.Query);
+        var admission = await host.AdmitAsync(head.Origin, $"http://{head.Host}", query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
+        return admission.Identity;
+    }
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Connection from {Remote} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]
+    private partial void LogSilent(System.Net.EndPoint? remote, TimeSpan timeout);
+}
