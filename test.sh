@@ -6,9 +6,10 @@ cd "$(dirname "$0")"
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs) # the contract test runs the page's frames.js
 if ((${#need_apt[@]})); then
-  echo "Installing ${need_apt[*]} (browser and contract tests)…"
+  echo "Installing ${need_apt[*]} (browser, cluster and contract tests)…"
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null; fi
 fi
@@ -19,6 +20,10 @@ set +e
 dotnet test OrleansChat.sln -c Release --no-build --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+
+# The fault scenarios' figures (tests/OrleansChat.Cluster.Tests/FaultTests.cs); xunit shows a passed test's output only in detail.
+figures=tests/OrleansChat.Cluster.Tests/bin/Release/net10.0/fault-figures.txt
+if [ -f "$figures" ]; then echo "Fault scenarios:"; sed 's/^/  /' "$figures"; fi
 
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

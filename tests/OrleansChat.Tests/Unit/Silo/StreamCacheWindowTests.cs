@@ -38,7 +38,7 @@ public sealed class StreamCacheWindowTests
     [InlineData("-00:00:01")]
     public void AWindowThatIsNotPositiveIsAClearError(string window)
     {
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<OptionsValidationException>(() =>
             EvictionOptions(new Dictionary<string, string?> { ["Chat:Cluster:StreamCacheWindow"] = window }));
 
         Assert.Contains("Chat:Cluster:StreamCacheWindow must be positive", error.Message);
