@@ -22,17 +22,21 @@ public static class ChatSiloExtensions
     public static IHostApplicationBuilder AddChatSilo(this IHostApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>() ?? new();
-        builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster));
+        builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster).UseChatKubernetes(cluster, Environment.GetEnvironmentVariable));
         if (cluster.MetricsPort > 0)
         {
-            // A silo has no web server, so the exporter brings its own listener. Each instrument keeps
+            // Served with the health endpoints by one small Kestrel listener (SiloHttpEndpoint). Each instrument keeps
             // at most MetricsSeriesPerInstrument series, as the gateway's do: OpenTelemetry's default of
             // 2,000 preallocates 144 KB per instrument recorded (docs/performance-notes.md, "What a
             // gateway holds for 10,000 idle sockets").
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.Orleans", "System.Runtime")
                 .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = ChatClusterOptions.MetricsSeriesPerInstrument })
-                .AddPrometheusHttpListener(o => (o.Host, o.Port) = (cluster.MetricsHost, cluster.MetricsPort)));
+                .AddPrometheusExporter());
+            builder.Services.AddSingleton<SiloReadiness>();
+            builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
+            builder.Services.AddHostedService(sp => new SiloHttpEndpoint(
+                cluster, sp.GetRequiredService<MeterProvider>(), sp.GetRequiredService<SiloReadiness>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         }
 
         return builder;
