@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,13 @@ public static class ChatGatewayExtensions
             // HS256 keys shorter than the hash (RFC 7518 3.2) are refused by the token library on every token; say so at start-up instead.
             .Validate(o => string.IsNullOrEmpty(o.JwtSigningKey) || Encoding.UTF8.GetByteCount(o.JwtSigningKey) >= 32, "Chat:Gateway:JwtSigningKey must be at least 32 bytes (256 bits) for HS256")
             .ValidateOnStart();
+
+        // Behind an ingress that ends TLS: the client's scheme, host and address from trusted proxies, on both socket paths.
+        var proxies = builder.Configuration.GetSection(TrustedProxies.Section).Get<TrustedProxies>() ?? new();
+        // Applied once now, so that a malformed entry stops the start rather than the first request.
+        proxies.ApplyTo(new ForwardedHeadersOptions());
+        builder.Services.Configure<ForwardedHeadersOptions>(proxies.ApplyTo);
+        builder.Services.AddSingleton<ForwardedOrigin>();
 
         builder.Services.AddOptions<SocketTransportOptions>()
             .Configure<IOptions<ChatGatewayOptions>>((sockets, chat) => sockets.IOQueueCount = chat.Value.SocketIOQueues);
@@ -60,6 +68,7 @@ public static class ChatGatewayExtensions
     /// <summary>Maps the chat page, <c>/ws</c>, the HTTP API and the health endpoints.</summary>
     public static WebApplication MapChatGateway(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseWebSockets();
         app.UseMiddleware<SecurityHeaders>();
         app.UseDefaultFiles();

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using OrleansChat.Gateway.Hosting;
 
 namespace OrleansChat.Gateway.Transport;
 
@@ -37,6 +39,7 @@ public sealed partial class DirectUpgrade(
     WebSocketEndpoint endpoint,
     SocketKeepAlive keepAlive,
     SendQueue sends,
+    ForwardedOrigin forwardedOrigin,
     IOptions<KestrelServerOptions> kestrel,
     ILogger<DirectUpgrade> logger)
 {
@@ -69,7 +72,7 @@ public sealed partial class DirectUpgrade(
         {
             var peeked = await socket.ReceiveAsync(buffer, SocketFlags.Peek, stopping);
             var head = UpgradeHead.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), out var length);
-            var user = head is null ? null : await AdmittedUserAsync(head);
+            var user = head is null ? null : await AdmittedUserAsync(head, socket.RemoteEndPoint as IPEndPoint);
             if (user is null)
             {
                 return null;
@@ -114,10 +117,12 @@ public sealed partial class DirectUpgrade(
     }
 
     /// <summary>The user the request connects as, when the endpoint's rules admit it (<see cref="WebSocketEndpoint.AdmitAsync"/>).</summary>
-    private async Task<string?> AdmittedUserAsync(UpgradeHead head)
+    private async Task<string?> AdmittedUserAsync(UpgradeHead head, IPEndPoint? peer)
     {
         var query = QueryHelpers.ParseQuery(head.Query);
-        var admission = await endpoint.AdmitAsync(head.Origin, $"http://{head.Host}", query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
+        // The gateway's own origin as the HTTP pipeline sees it after UseForwardedHeaders (https behind a trusted ingress).
+        var own = forwardedOrigin.Of(peer?.Address, head.Host, head.ForwardedFor, head.ForwardedProto, head.ForwardedHost);
+        var admission = await endpoint.AdmitAsync(head.Origin, own, query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
         return admission.User;
     }
 
