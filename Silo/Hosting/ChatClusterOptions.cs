@@ -73,14 +73,6 @@ public sealed class ChatClusterOptions
     /// <summary>The host name the metrics endpoint answers to: <c>localhost</c>, or <c>+</c> for every interface. Default <c>localhost</c>.</summary>
     public string MetricsHost { get; set; } = "localhost";
 
-    /// <summary>
-    /// Whether the silo runs Orleans' Kubernetes integration (<c>Microsoft.Orleans.Hosting.Kubernetes</c>:
-    /// silo name and address from the pod, its pod labelled with the cluster's ids, silos whose pods
-    /// are deleted declared dead). Unset (the default): on when <c>KUBERNETES_SERVICE_HOST</c> is set,
-    /// as the kubelet sets it in every container (<see cref="ChatKubernetes"/>).
-    /// </summary>
-    public bool? Kubernetes { get; set; }
-
     /// <summary>The most series (tag sets) the metrics endpoint keeps per instrument; more go into one overflow series.</summary>
     public const int MetricsSeriesPerInstrument = 200;
 }

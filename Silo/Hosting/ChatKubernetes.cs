@@ -1,10 +1,18 @@
-using Orleans.Hosting.Kubernetes;
+using Microsoft.Extensions.Configuration;
 
 namespace OrleansChat.Silo.Hosting;
 
-/// <summary>Turns on Orleans' Kubernetes integration when the silo runs in a pod (<see cref="ChatClusterOptions.Kubernetes"/>).</summary>
+/// <summary>
+/// Turns on Orleans' Kubernetes integration (<c>Microsoft.Orleans.Hosting.Kubernetes</c>: silo name and
+/// address from the pod, its pod labelled with the cluster's ids, silos whose pods are deleted declared
+/// dead) when the silo runs in a pod: <c>Chat:Cluster:Kubernetes</c> (true or false) when set, else
+/// whether <c>KUBERNETES_SERVICE_HOST</c> is set, as the kubelet sets it in every container.
+/// </summary>
 public static class ChatKubernetes
 {
+    /// <summary>The setting that turns the integration on or off regardless of where the silo runs.</summary>
+    public const string Setting = "Chat:Cluster:Kubernetes";
+
     /// <summary>The variable the kubelet sets in every container (the API server's service address).</summary>
     public const string ServiceHostVariable = "KUBERNETES_SERVICE_HOST";
 
@@ -20,9 +28,9 @@ public static class ChatKubernetes
     /// watches pods, so its Role needs get, patch, list and watch on pods; delete only with
     /// DeleteDefunctSiloPods, which stays off.
     /// </summary>
-    public static ISiloBuilder UseChatKubernetes(this ISiloBuilder silo, ChatClusterOptions cluster, Func<string, string?> environment)
+    public static ISiloBuilder UseChatKubernetes(this ISiloBuilder silo, IConfiguration configuration, Func<string, string?> environment)
     {
-        if (IsEnabled(cluster.Kubernetes, environment))
+        if (IsEnabled(configuration.GetValue<bool?>(Setting), environment))
         {
             silo.UseKubernetesHosting();
         }

@@ -22,7 +22,7 @@ public static class ChatSiloExtensions
     public static IHostApplicationBuilder AddChatSilo(this IHostApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>() ?? new();
-        builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster).UseChatKubernetes(cluster, Environment.GetEnvironmentVariable));
+        builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster).UseChatKubernetes(builder.Configuration, Environment.GetEnvironmentVariable));
         if (cluster.MetricsPort > 0)
         {
             // Served with the health endpoints by one small Kestrel listener (SiloHttpEndpoint). Each instrument keeps
