@@ -7,11 +7,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Orleans.Configuration;
+using OrleansChat.Cluster;
 using OrleansChat.Gateway.Api;
 using OrleansChat.Gateway.Cluster;
 using OrleansChat.Gateway.Hub;
 using OrleansChat.Gateway.Metrics;
 using OrleansChat.Gateway.Transport;
+using StackExchange.Redis;
 
 namespace OrleansChat.Gateway.Hosting;
 
@@ -103,7 +105,9 @@ public static class ChatGatewayExtensions
 
     private static void AddChatClusterClient(this IHostApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(ClusterClientOptions.Section).Get<ClusterClientOptions>() ?? new();
+        var cluster = ChatClusterOptionsValidator.Read(builder.Configuration, ChatClusterRole.Gateway);
+        builder.Services.AddOptions<ChatClusterOptions>().Bind(builder.Configuration.GetSection(ChatClusterOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ChatClusterOptions>>(new ChatClusterOptionsValidator(ChatClusterRole.Gateway));
         builder.UseOrleansClient(client =>
         {
             client.Services.Configure<ClusterOptions>(o =>
@@ -117,11 +121,23 @@ public static class ChatGatewayExtensions
                     client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, cluster.GatewayPort));
                     break;
                 case "Static":
-                    client.UseStaticClustering(cluster.Gateways.Select(ParseEndpoint).ToArray());
+                    client.UseStaticClustering(cluster.Gateways.Select(IPEndPoint.Parse).ToArray());
+                    break;
+                case "Redis":
+                    var redis = ConfigurationOptions.Parse(cluster.Redis!);
+                    // As on the silo: a Redis that is down at start is waited for rather than failing the start.
+                    redis.AbortOnConnectFail = false;
+                    client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                    // The silos' gateways are read from the membership table this often (Orleans: every minute),
+                    // so a silo declared dead, or a new one, is seen within two seconds.
+                    client.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
                     break;
                 default:
-                    throw new InvalidOperationException($"Chat:Cluster:Clustering '{cluster.Clustering}' is not supported; use 'Localhost' or 'Static'.");
+                    throw new InvalidOperationException($"Chat:Cluster:Clustering '{cluster.Clustering}' is not supported; use 'Localhost', 'Static' or 'Redis'.");
             }
+
+            client.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ClusterCallFilter.ResponseTimeout);
+            client.AddOutgoingGrainCallFilter<ClusterCallFilter>();
 
             client.AddMemoryStreams(ChatStreams.ProviderName);
             // Keep trying to reach the cluster at start-up: the silo may come up after the gateway.
@@ -133,9 +149,4 @@ public static class ChatGatewayExtensions
             client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterConnection>());
         });
     }
-
-    private static IPEndPoint ParseEndpoint(string value) =>
-        IPEndPoint.TryParse(value, out var endpoint)
-            ? endpoint
-            : throw new InvalidOperationException($"Chat:Cluster:Gateways entry '{value}' is not host:port with an IP address.");
 }

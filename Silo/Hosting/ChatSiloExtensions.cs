@@ -3,12 +3,16 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Persistence;
 using Orleans.Storage;
+using OrleansChat.Cluster;
+using StackExchange.Redis;
 using OrleansChat.Grains;
 using OrleansChat.Grains.Storage;
 using OrleansChat.Grains.Streaming;
@@ -21,7 +25,9 @@ public static class ChatSiloExtensions
     /// <summary>Adds Orleans with the chat grains and the providers named in <c>Chat:Cluster</c>.</summary>
     public static IHostApplicationBuilder AddChatSilo(this IHostApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>() ?? new();
+        var cluster = ChatClusterOptionsValidator.Read(builder.Configuration, ChatClusterRole.Silo);
+        builder.Services.AddOptions<ChatClusterOptions>().Bind(builder.Configuration.GetSection(ChatClusterOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ChatClusterOptions>>(new ChatClusterOptionsValidator(ChatClusterRole.Silo));
         builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster).UseChatKubernetes(builder.Configuration, Environment.GetEnvironmentVariable));
         if (cluster.MetricsPort > 0)
         {
@@ -45,7 +51,7 @@ public static class ChatSiloExtensions
     /// <summary>Registers what the chat grains need apart from clustering: options, storage and the room streams.</summary>
     public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(ChatClusterOptions.Section).Get<ChatClusterOptions>() ?? new();
+        var cluster = ChatClusterOptionsValidator.Read(configuration, ChatClusterRole.Silo);
         silo.Services.AddOptions<ChatRoomOptions>()
             .Bind(configuration.GetSection(ChatRoomOptions.Section))
             .Validate(o => o.HistoryWindow > 0 && o.ChunkSize > 0 && o.MaxTextLength > 0, "Chat:Rooms values must be positive")
@@ -58,13 +64,12 @@ public static class ChatSiloExtensions
                 silo.AddChatMemoryStorage(ChatStorage.RoomStorage);
                 silo.AddChatMemoryStorage(ChatStorage.PubSubStore);
                 break;
+            case "Redis":
+                silo.AddChatRedisStorage(ChatStorage.RoomStorage, cluster.Redis!);
+                silo.AddChatRedisStorage(ChatStorage.PubSubStore, cluster.Redis!);
+                break;
             default:
-                throw new InvalidOperationException($"Chat:Cluster:Storage '{cluster.Storage}' is not supported; use 'Memory'.");
-        }
-
-        if (cluster.StreamCacheWindow <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException($"Chat:Cluster:StreamCacheWindow must be positive, not {cluster.StreamCacheWindow}.");
+                throw new InvalidOperationException($"Chat:Cluster:Storage '{cluster.Storage}' is not supported; use 'Memory' or 'Redis'.");
         }
 
         switch (cluster.Streams)
@@ -122,6 +127,39 @@ public static class ChatSiloExtensions
         return silo;
     }
 
+    /// <summary>
+    /// Adds a named Redis grain storage (Orleans' <c>Microsoft.Orleans.Persistence.Redis</c>) that
+    /// stores states with <see cref="ChatStorageSerializer"/>, as the memory storage does, one Redis
+    /// hash per record. The key names the record (<c>{ServiceId}/state/{grainId}/{stateName}</c>):
+    /// a room's head and its chunks are records of one grain under different state names
+    /// (<see cref="RoomStore"/>), so a key of the grain id alone would put them all in one hash.
+    /// Clearing deletes the hash, so a chunk that left the window takes no space.
+    /// </summary>
+    public static ISiloBuilder AddChatRedisStorage(this ISiloBuilder silo, string name, string connectionString)
+    {
+        silo.AddRedisGrainStorage(name, options => options.Configure<Serializer, IOptions<ClusterOptions>>((o, serializer, clusterOptions) =>
+        {
+            o.ConfigurationOptions = RedisConnection(connectionString);
+            o.GrainStorageSerializer = new ChatStorageSerializer(serializer);
+            o.DeleteStateOnClear = true;
+            var prefix = $"{clusterOptions.Value.ServiceId}/state/";
+            o.GetStorageKey = (stateName, grainId) => $"{prefix}{grainId}/{stateName}";
+        }));
+        return silo;
+    }
+
+    /// <summary>
+    /// The connection string as StackExchange.Redis reads it, except that a Redis that is down when
+    /// the silo starts is waited for (the multiplexer keeps reconnecting) instead of failing the start:
+    /// its default aborts unless the string says <c>abortConnect=false</c>.
+    /// </summary>
+    internal static ConfigurationOptions RedisConnection(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+
     private static ISiloBuilder UseChatCluster(this ISiloBuilder silo, ChatClusterOptions cluster)
     {
         switch (cluster.Clustering)
@@ -130,8 +168,23 @@ public static class ChatSiloExtensions
                 var primary = new IPEndPoint(IPAddress.Loopback, cluster.PrimarySiloPort ?? cluster.SiloPort);
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, primary, cluster.ServiceId, cluster.ClusterId);
                 break;
+            case "Redis":
+                silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConnection(cluster.Redis!));
+                if (cluster.AdvertisedIP is { Length: > 0 } advertised)
+                {
+                    // Listen on, and advertise, this address only: silos sharing a machine on their own loopback
+                    // addresses (deploy/local/cluster.sh) then each keep the default ports, as pods do.
+                    silo.ConfigureEndpoints(IPAddress.Parse(advertised), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+                }
+
+                silo.Services.Configure<ClusterMembershipOptions>(FailureDetection.Configure);
+                break;
             default:
-                throw new InvalidOperationException($"Chat:Cluster:Clustering '{cluster.Clustering}' is not supported; use 'Localhost'.");
+                throw new InvalidOperationException($"Chat:Cluster:Clustering '{cluster.Clustering}' is not supported; use 'Localhost' or 'Redis'.");
         }
 
         // Set explicitly: the gateway's client must present the same ids in its connection preamble.

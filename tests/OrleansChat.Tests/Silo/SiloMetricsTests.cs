@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using OrleansChat.Cluster;
 using OrleansChat.Silo.Hosting;
 using OrleansChat.Tests.Infrastructure;
 

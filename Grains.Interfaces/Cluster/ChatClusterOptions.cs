@@ -1,19 +1,40 @@
-namespace OrleansChat.Silo.Hosting;
+namespace OrleansChat.Cluster;
 
 /// <summary>
-/// Which providers the silo runs on, chosen in one place. Bound from <c>Chat:Cluster</c>
-/// (appsettings, or environment variables such as <c>Chat__Cluster__Storage</c>).
+/// How a silo or a gateway joins the cluster and which providers the silo runs on: one class for
+/// both, so the two read the same keys. Bound from <c>Chat:Cluster</c> (appsettings, or environment
+/// variables such as <c>Chat__Cluster__Storage</c>) and checked at start by
+/// <see cref="ChatClusterOptionsValidator"/>; deploy/env/silo.env and gateway.env list the
+/// variables each process is given.
 /// </summary>
 public sealed class ChatClusterOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string Section = "Chat:Cluster";
 
-    /// <summary>Membership: <c>Localhost</c> (development clustering, one machine). Default <c>Localhost</c>.</summary>
+    /// <summary>
+    /// Membership: <c>Localhost</c> (development clustering, one machine; a gateway connects to
+    /// <see cref="GatewayPort"/> on loopback), <c>Redis</c> (the membership table in <see cref="Redis"/>;
+    /// gateways find silos there) or, for a gateway only, <c>Static</c> (<see cref="Gateways"/>).
+    /// Default <c>Localhost</c>.
+    /// </summary>
     public string Clustering { get; set; } = "Localhost";
 
-    /// <summary>Grain storage for room history and stream pub-sub: <c>Memory</c>. Default <c>Memory</c>.</summary>
+    /// <summary>Grain storage for room history and stream pub-sub: <c>Memory</c> (lost with the silo) or <c>Redis</c>. Default <c>Memory</c>.</summary>
     public string Storage { get; set; } = "Memory";
+
+    /// <summary>The Redis connection string (StackExchange.Redis syntax, e.g. <c>127.0.0.1:6390</c>) for <c>Redis</c> clustering and storage.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>
+    /// The IP address a silo listens on and advertises to the cluster (its own loopback address
+    /// locally, the pod IP in Kubernetes). Unset: Orleans picks the machine's first address, or
+    /// loopback with <c>Localhost</c> clustering.
+    /// </summary>
+    public string? AdvertisedIP { get; set; }
+
+    /// <summary>A gateway with <c>Static</c> clustering: silo gateway endpoints as <c>ip:port</c>.</summary>
+    public IList<string> Gateways { get; } = [];
 
     /// <summary>The room stream provider: <c>Memory</c> (Orleans' memory streams). Default <c>Memory</c>.</summary>
     public string Streams { get; set; } = "Memory";
@@ -27,7 +48,7 @@ public sealed class ChatClusterOptions
     /// <summary>The silo-to-silo port. Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>The port clients (gateways) connect to. Default 30000.</summary>
+    /// <summary>The port clients (gateways) connect to; a gateway with <c>Localhost</c> clustering connects to it on loopback. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>With <c>Localhost</c> clustering, the silo port of the primary silo (the first one started). Default: this silo.</summary>
