@@ -4,8 +4,8 @@ namespace OrleansChat.Gateway.Cluster;
 
 /// <summary>
 /// Every grain call the gateway makes goes through here. While the client reaches no silo, a call
-/// fails at once (<see cref="ClusterUnavailableException"/>) instead of waiting for Orleans'
-/// response timeout, so a <c>send</c> or <c>join</c> gets <c>unavailable</c> at once. A room call
+/// fails within <see cref="ReconnectGrace"/> (<see cref="ClusterUnavailableException"/>) instead of
+/// waiting for Orleans' response timeout, so a <c>send</c> or <c>join</c> gets <c>unavailable</c> within 2 s. A room call
 /// that fails (its silo died, was stopped, or its storage failed) is tried again for up to
 /// <see cref="RetryBudget"/>: every room method but typing is safe to repeat, a post above all,
 /// since the room stores a (user, id) once and answers a repeat with the first one's seq.
@@ -30,10 +30,23 @@ internal sealed partial class ClusterCallFilter(ClusterConnection connection, Ti
 
     private static readonly Type RoomGrain = typeof(IChatRoomGrain);
 
+    /// <summary>
+    /// How long a call waits for a lost connection to come back before it fails: the client loses its
+    /// connection for a moment whenever the one silo it was connected to dies, until it connects to another.
+    /// </summary>
+    public static readonly TimeSpan ReconnectGrace = TimeSpan.FromSeconds(1.5);
+
     /// <inheritdoc />
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (!connection.IsConnected)
+        if (context.InterfaceMethod?.DeclaringType == typeof(IManagementGrain))
+        {
+            // ClusterConnection's probe: it is what brings the connection back.
+            await context.Invoke();
+            return;
+        }
+
+        if (!await connection.WaitConnectedAsync(ReconnectGrace))
         {
             throw new ClusterUnavailableException();
         }

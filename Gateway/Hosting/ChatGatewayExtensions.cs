@@ -20,9 +20,19 @@ namespace OrleansChat.Gateway.Hosting;
 /// <summary>Sets up the gateway: options, the Orleans client, the hub, the socket endpoint and the HTTP API.</summary>
 public static class ChatGatewayExtensions
 {
+    /// <summary>Where the gateway listens unless configured otherwise.</summary>
+    public const string DefaultUrls = "http://localhost:8080";
+
     /// <summary>Registers the gateway's services and its Orleans client.</summary>
     public static IHostApplicationBuilder AddChatGateway(this IHostApplicationBuilder builder)
     {
+        // The address when nothing else names one (ASPNETCORE_URLS, --urls, Urls). Not in appsettings.json:
+        // the app's JSON is read after the ASPNETCORE_ variables and would override ASPNETCORE_URLS.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.Configuration[WebHostDefaults.ServerUrlsKey] = DefaultUrls;
+        }
+
         builder.Services.AddOptions<ChatGatewayOptions>()
             .Bind(builder.Configuration.GetSection(ChatGatewayOptions.Section))
             .Validate(o => o.MaxFrameBytes > 0 && o.OutboundQueueLimit > 1 && o.MaxRoomsPerConnection > 0, "Chat:Gateway limits must be positive")
