@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace OrleansChat.Deploy.Tests;
@@ -25,7 +24,7 @@ public sealed class ImageTests
         Assert.Equal([$"orleanschat-silo:{version}", $"orleanschat-gateway:{version}"], images);
 
         // Host networking on loopback, on ports of their own beside any other test.
-        var (metrics, siloPort, gatewayPort, http) = (FreePort(), FreePort(), FreePort(), FreePort());
+        var (metrics, siloPort, gatewayPort, http) = (Ports.Free(), Ports.Free(), Ports.Free(), Ports.Free());
         var suffix = Guid.NewGuid().ToString("N")[..8];
         string[] containers = [$"orleanschat-test-silo-{suffix}", $"orleanschat-test-gateway-{suffix}"];
         try
@@ -121,12 +120,5 @@ public sealed class ImageTests
         {
             return null;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

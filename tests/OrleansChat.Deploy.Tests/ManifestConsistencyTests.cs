@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using k8s.Models;
@@ -257,13 +256,13 @@ public sealed class ManifestConsistencyTests
     /// <summary>What a real silo host, set up as Program.cs sets it up, answers on each path.</summary>
     private static Dictionary<string, HttpStatusCode> SiloAnswers(string[] paths)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Chat:Cluster:ClusterId"] = "deploy-probe-test",
-            ["Chat:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chat:Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Chat:Cluster:SiloPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Chat:Cluster:GatewayPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chat:Cluster:MetricsPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chat:Cluster:Kubernetes"] = "false",
         });
@@ -294,12 +293,5 @@ public sealed class ManifestConsistencyTests
         app.MapChatGateway();
         return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/')).ToHashSet(StringComparer.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
