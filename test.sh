@@ -31,6 +31,8 @@ set -e
 
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
+if [ "$skipped" -gt 0 ]; then echo "tests skipped: ${skipped} (each says why above)"; fi
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
