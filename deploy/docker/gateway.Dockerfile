@@ -11,7 +11,8 @@ ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
 # The UID of Microsoft's images' "app" user; numeric, so a base without that user works as well.
 USER 1654:1654
-# No curl in the image: bash's /dev/tcp asks /health/live (Kubernetes uses httpGet probes).
-HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
-  CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/live HTTP/1.0\\r\\n\\r\\n' >&3 && IFS= read -r status <&3 && [[ $status == *' 200 '* ]]"]
+# No curl in the image: bash's /dev/tcp asks /health/live on the port of ASPNETCORE_URLS' last
+# address (Kubernetes uses httpGet probes). The gateway opens its port once it has reached a silo.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["/bin/bash", "-c", "port=${ASPNETCORE_URLS##*:}; port=${port%%/*}; exec 3<>/dev/tcp/127.0.0.1/${port:-8080} && printf 'GET /health/live HTTP/1.0\\r\\n\\r\\n' >&3 && IFS= read -r status <&3 && [[ $status == *' 200 '* ]]"]
 ENTRYPOINT ["/app/OrleansChat.Gateway"]
