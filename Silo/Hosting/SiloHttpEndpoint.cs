@@ -36,6 +36,9 @@ public sealed class SiloHttpEndpoint(
         builder.WebHost.UseKestrelCore().UseUrls($"http://{cluster.MetricsHost}:{cluster.MetricsPort}");
         builder.Services.AddSingleton(loggers);
         builder.Services.AddLogging();
+        // The silo's host owns SIGTERM and the start/stop messages; without this, this host's console
+        // lifetime would handle the signal too and log "Application started" a second time.
+        builder.Services.AddSingleton<IHostLifetime, SilentLifetime>();
         builder.Services.AddHealthChecks().AddCheck("ready", readiness, tags: ["ready"]);
         var app = builder.Build();
         app.UseHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -73,5 +76,12 @@ public sealed class SiloHttpEndpoint(
         {
             await app.DisposeAsync();
         }
+    }
+
+    private sealed class SilentLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
