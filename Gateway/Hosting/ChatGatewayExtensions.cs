@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,14 @@ public static class ChatGatewayExtensions
         builder.Services.AddChatOptions<ChatSessionOptions>(ChatSessionOptions.Section);
         builder.Services.AddChatOptions<RoomHubOptions>(RoomHubOptions.Section);
         builder.Services.AddChatOptions<SecurityOptions>(SecurityOptions.Section);
+
+        // Behind an ingress that ends TLS: the client's scheme, host and address from trusted proxies, on both socket paths.
+        var proxies = builder.Configuration.GetSection(TrustedProxies.Section).Get<TrustedProxies>() ?? new();
+        // Applied once now, so that a malformed entry stops the start rather than the first request.
+        proxies.ApplyTo(new ForwardedHeadersOptions());
+        builder.Services.Configure<ForwardedHeadersOptions>(proxies.ApplyTo);
+        builder.Services.AddSingleton<ForwardedOrigin>();
+
         builder.Services.AddOptions<SocketTransportOptions>()
             .Configure<IOptions<TransportOptions>>((sockets, transport) => sockets.IOQueueCount = transport.Value.SocketIOQueues);
         // Registered after Kestrel's socket transport, so Kestrel tries it first (DirectSocketTransport).
@@ -72,6 +81,7 @@ public static class ChatGatewayExtensions
     /// <summary>Maps the chat page, <c>/ws</c>, the HTTP API and the health endpoints.</summary>
     public static WebApplication MapChatGateway(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseWebSockets();
         app.UseMiddleware<SecurityHeaders>();
         app.UseDefaultFiles();

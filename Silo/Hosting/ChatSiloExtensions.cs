@@ -28,16 +28,20 @@ public static class ChatSiloExtensions
         var cluster = ChatClusterOptionsValidator.Read(builder.Configuration, ChatClusterRole.Silo);
         builder.Services.AddOptions<ChatClusterOptions>().Bind(builder.Configuration.GetSection(ChatClusterOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ChatClusterOptions>>(new ChatClusterOptionsValidator(ChatClusterRole.Silo));
-        builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster));
+        builder.UseOrleans(silo => silo.AddChatGrains(builder.Configuration).UseChatCluster(cluster).UseChatKubernetes(builder.Configuration, Environment.GetEnvironmentVariable));
         if (cluster.MetricsPort > 0)
         {
-            // A silo has no web server, so the exporter brings its own listener. Each instrument keeps
+            // Served with the health endpoints by one small Kestrel listener (SiloHttpEndpoint). Each instrument keeps
             // at most MetricsSeriesPerInstrument series, as the gateway's do: OpenTelemetry's default
             // preallocates a large array per instrument recorded (docs/decisions/0021-metrics-200-series-per-instrument.md).
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.Orleans", "System.Runtime")
                 .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = ChatClusterOptions.MetricsSeriesPerInstrument })
-                .AddPrometheusHttpListener(o => (o.Host, o.Port) = (cluster.MetricsHost, cluster.MetricsPort)));
+                .AddPrometheusExporter());
+            builder.Services.AddSingleton<SiloReadiness>();
+            builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
+            builder.Services.AddHostedService(sp => new SiloHttpEndpoint(
+                cluster, sp.GetRequiredService<MeterProvider>(), sp.GetRequiredService<SiloReadiness>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         }
 
         return builder;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -38,6 +39,7 @@ public sealed partial class DirectUpgrade(
     ISocketHost host,
     SocketKeepAlive keepAlive,
     SendQueue sends,
+    ForwardedOrigin forwardedOrigin,
     IOptions<KestrelServerOptions> kestrel,
     ILogger<DirectUpgrade> logger)
 {
@@ -70,7 +72,7 @@ public sealed partial class DirectUpgrade(
         {
             var peeked = await socket.ReceiveAsync(buffer, SocketFlags.Peek, stopping);
             var head = UpgradeHead.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), out var length);
-            var admitted = head is null ? null : await AdmitAsync(head);
+            var admitted = head is null ? null : await AdmitAsync(head, socket.RemoteEndPoint as IPEndPoint);
             if (admitted is null)
             {
                 return null;
@@ -115,10 +117,12 @@ public sealed partial class DirectUpgrade(
     }
 
     /// <summary>Who the request connects as, when the gateway's rules admit it (<see cref="ISocketHost.AdmitAsync"/>).</summary>
-    private async Task<ChatIdentity?> AdmitAsync(UpgradeHead head)
+    private async Task<ChatIdentity?> AdmitAsync(UpgradeHead head, IPEndPoint? peer)
     {
         var query = QueryHelpers.ParseQuery(head.Query);
-        var admission = await host.AdmitAsync(head.Origin, $"http://{head.Host}", query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
+        // The gateway's own origin as the HTTP pipeline sees it after UseForwardedHeaders (https behind a trusted ingress).
+        var own = forwardedOrigin.Of(peer?.Address, head.Host, head.ForwardedFor, head.ForwardedProto, head.ForwardedHost);
+        var admission = await host.AdmitAsync(head.Origin, own, query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
         return admission.Identity;
     }
 

@@ -17,7 +17,10 @@ namespace OrleansChat.Gateway.Transport.Direct;
 /// <param name="Host">The <c>Host</c> header.</param>
 /// <param name="Origin">The <c>Origin</c> header, when sent.</param>
 /// <param name="Key">The <c>Sec-WebSocket-Key</c> header.</param>
-public sealed record UpgradeHead(string Query, string Host, string? Origin, string Key)
+/// <param name="ForwardedFor">The <c>X-Forwarded-For</c> header, when sent (believed only from a trusted proxy).</param>
+/// <param name="ForwardedProto">The <c>X-Forwarded-Proto</c> header, when sent.</param>
+/// <param name="ForwardedHost">The <c>X-Forwarded-Host</c> header, when sent.</param>
+public sealed record UpgradeHead(string Query, string Host, string? Origin, string Key, string? ForwardedFor = null, string? ForwardedProto = null, string? ForwardedHost = null)
 {
     /// <summary>The longest head read; a longer one (many cookies, say) takes the HTTP pipeline.</summary>
     public const int MaxLength = 16 * 1024;
@@ -88,7 +91,8 @@ public sealed record UpgradeHead(string Query, string Host, string? Origin, stri
             return null;
         }
 
-        return new UpgradeHead(query, host, headers.GetValueOrDefault("Origin"), key);
+        return new UpgradeHead(query, host, headers.GetValueOrDefault("Origin"), key,
+            headers.GetValueOrDefault("X-Forwarded-For"), headers.GetValueOrDefault("X-Forwarded-Proto"), headers.GetValueOrDefault("X-Forwarded-Host"));
     }
 
     private static bool TryQuery(string target, out string query)

@@ -142,28 +142,4 @@ public sealed class DirectUpgradeTests(ClusterFixture cluster)
 
         Assert.Contains("address already in use", failure.Message, StringComparison.Ordinal);
     }
-
-    /// <summary>Counts the requests for <c>/ws</c> that reach ASP.NET Core's pipeline.</summary>
-    private sealed class WsRequests : IStartupFilter
-    {
-        private int _seen;
-
-        public int Seen => Volatile.Read(ref _seen);
-
-        public void Count(WebApplicationBuilder builder) => builder.Services.AddSingleton<IStartupFilter>(this);
-
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, after) =>
-            {
-                if (context.Request.Path == "/ws")
-                {
-                    Interlocked.Increment(ref _seen);
-                }
-
-                return after(context);
-            });
-            next(app);
-        };
-    }
 }

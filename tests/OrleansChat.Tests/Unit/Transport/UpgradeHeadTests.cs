@@ -32,6 +32,14 @@ public sealed class UpgradeHeadTests
     }
 
     [Fact]
+    public void AProxysForwardedHeadersAreReadForTheGatewayToBelieveOrNot()
+    {
+        var head = Parse(Browser(extra: "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: chat.example.test\r\n"), out _);
+
+        Assert.Equal(new UpgradeHead("name=alice%20b", "127.0.0.1:8080", "http://127.0.0.1:8080", Key, "203.0.113.7", "https", "chat.example.test"), head);
+    }
+
+    [Fact]
     public void AHeadSplitOverSegmentsIsReadWhole()
     {
         var bytes = Encoding.Latin1.GetBytes(Browser());
