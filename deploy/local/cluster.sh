@@ -22,6 +22,7 @@
 #   CLUSTER_FSYNC       Redis' appendfsync: everysec (default) or always
 #   CLUSTER_REDIS_PORT  Redis' port on 127.0.0.1 (default 6390)
 #   CLUSTER_SKIP_BUILD  1: run the Release build already in Silo/bin and Gateway/bin (the tests do)
+#   CLUSTER_READY_TIMEOUT  seconds `up` waits for the gateways to be ready (default 180)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -201,5 +202,5 @@ case "${1:-}" in
     fi
     start_one "$name"
     ;;
-  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
