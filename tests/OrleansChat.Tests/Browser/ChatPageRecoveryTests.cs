@@ -136,7 +136,8 @@ public sealed class ChatPageRecoveryTests(BrowserFixture fixture) : IAsyncLifeti
         try
         {
             await alice.SendAsync("stored on the second go");
-            await Expect(line).ToHaveAttributeAsync("data-state", "failed");
+            // The gateway retries a failed room call for ClusterCallFilter.RetryBudget (10 s) before the page hears of it.
+            await Expect(line).ToHaveAttributeAsync("data-state", "failed", new() { Timeout = 30_000 });
         }
         finally
         {
