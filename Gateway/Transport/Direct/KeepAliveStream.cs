@@ -46,6 +46,7 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
     private int _buffered;
     private bool _sending;
     private TaskCompletionSource? _paused;
+    private TaskCompletionSource? _drained;
     private Exception? _failed;
     private bool _disposed;
 
@@ -131,6 +132,24 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
         }
     }
 
+    /// <summary>
+    /// Completes once every byte written so far has gone to the socket, or the connection failed or
+    /// was disposed. The end of a socket waits for it, so its last frames (the close among them) are
+    /// on the wire before the socket is shut, as Kestrel completes its output pipe before it closes.
+    /// </summary>
+    public Task DrainAsync()
+    {
+        lock (_sync)
+        {
+            if (!_sending || _disposed || _failed is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            return (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
     /// <inheritdoc />
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -158,6 +177,7 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
         if (disposing)
         {
             TaskCompletionSource? paused;
+            TaskCompletionSource? drained;
             lock (_sync)
             {
                 if (_disposed)
@@ -167,6 +187,7 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
 
                 _disposed = true;
                 (paused, _paused) = (_paused, null);
+                (drained, _drained) = (_drained, null);
                 if (!_sending)
                 {
                     ReturnBuffer();
@@ -174,6 +195,7 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
             }
 
             paused?.TrySetException(new ObjectDisposedException(nameof(KeepAliveStream)));
+            drained?.TrySetResult();
             connection.Dispose();
         }
 
@@ -236,11 +258,22 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
                         ReturnBuffer();
                     }
 
-                    return;
+                    (paused, _drained) = (_drained, null);
+                    chunk = null!;
+                    length = -1;
                 }
+                else
+                {
+                    (chunk, length, _buffer, _buffered) = (_buffer!, _buffered, null, 0);
+                    (paused, _paused) = (_paused, null);
+                }
+            }
 
-                (chunk, length, _buffer, _buffered) = (_buffer!, _buffered, null, 0);
-                (paused, _paused) = (_paused, null);
+            if (length < 0)
+            {
+                // Everything written has gone (or never will): whoever waits for the end may shut the socket.
+                paused?.TrySetResult();
+                return;
             }
 
             // The writer that waited may write again: its bytes go into a new buffer while these are sent.
@@ -251,15 +284,18 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
             }
             catch (Exception exception)
             {
+                TaskCompletionSource? drained;
                 lock (_sync)
                 {
                     _failed = exception;
                     _sending = false;
                     (paused, _paused) = (_paused, null);
+                    (drained, _drained) = (_drained, null);
                     ReturnBuffer();
                 }
 
                 paused?.TrySetException(new IOException("the connection failed", exception));
+                drained?.TrySetResult();
                 // Ends the WebSocket's pending read too, so the socket's session ends even if it has nothing more to write.
                 connection.Dispose();
                 return;
