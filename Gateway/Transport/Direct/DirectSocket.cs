@@ -50,8 +50,9 @@ public sealed class DirectSocket : IAsyncDisposable
             // Already reset or closed.
         }
 
-        // Disposes the stream, and with it the socket.
+        // Disposes the stream and the socket (which ends a send still stuck on a peer that stopped reading).
         WebSocket.Dispose();
+        _socket.Dispose();
         _registry.ReleaseSocket();
     }
 }

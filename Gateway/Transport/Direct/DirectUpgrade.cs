@@ -85,6 +85,12 @@ public sealed partial class DirectUpgrade(
         {
             var peeked = await socket.ReceiveAsync(buffer, SocketFlags.Peek, stopping);
             var head = UpgradeHead.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), limits, out var length);
+            if (head is not null && peeked > length && !StartsLikeAClientFrame(buffer.AsSpan((int)length, peeked - (int)length)))
+            {
+                // Bytes after the head that are not a WebSocket frame (a second request, say) are Kestrel's to judge.
+                head = null;
+            }
+
             var admitted = head is null ? null : await AdmitAsync(head);
             // Past MaxConcurrentUpgradedConnections the request goes on to the HTTP pipeline, which refuses it as Kestrel does.
             if (admitted is null || !(slot = registry.TryTakeSocket(limits.MaxConcurrentUpgradedConnections)))
@@ -135,10 +141,15 @@ public sealed partial class DirectUpgrade(
         return new DirectSocket(socket, stream, webSocket, keepAlive.Track(webSocket, stream), registry, transport.Value.CloseTimeout);
     }
 
+    // RFC 6455 section 5.2: no reserved bits, a defined opcode, and (from a client) the mask bit.
+    private static bool StartsLikeAClientFrame(ReadOnlySpan<byte> bytes) =>
+        (bytes[0] & 0x70) == 0 && (bytes[0] & 0x0F) is 0 or 1 or 2 or 8 or 9 or 10 && (bytes.Length < 2 || (bytes[1] & 0x80) != 0);
+
     /// <summary>Who the request connects as, when the gateway's rules admit it (<see cref="ISocketHost.AdmitAsync"/>).</summary>
     private async Task<ChatIdentity?> AdmitAsync(UpgradeHead head)
     {
-        var query = QueryHelpers.ParseQuery(head.Query);
+        // With its '?', as the HTTP pipeline parses Request.QueryString: ParseQuery drops one leading '?' (so "/ws??name=a" has no name there either).
+        var query = QueryHelpers.ParseQuery("?" + head.Query);
         var admission = await host.AdmitAsync(head.Origin, $"http://{head.Host}", query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
         return admission.Identity;
     }

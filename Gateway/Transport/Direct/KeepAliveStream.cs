@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace OrleansChat.Gateway.Transport.Direct;
 
 /// <summary>
@@ -141,7 +143,7 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
     {
         lock (_sync)
         {
-            if (!_sending || _disposed || _failed is not null)
+            if (!_sending || _failed is not null)
             {
                 return Task.CompletedTask;
             }
@@ -172,12 +174,20 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
     internal void SendBuffered() => _ = SendBufferedAsync();
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The WebSocket disposes its stream as soon as both close frames have passed
+    /// (<c>ManagedWebSocket</c> disposes itself when it sends a close after receiving one), while its
+    /// close is still in this stream's buffer. Over a socket, bytes still waiting are sent first: the
+    /// read side is shut at once (a pending read ends, as an abort needs), the socket itself once they
+    /// are out; <see cref="DirectSocket"/> bounds that wait and closes the socket in the end.
+    /// </remarks>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             TaskCompletionSource? paused;
-            TaskCompletionSource? drained;
+            TaskCompletionSource? drained = null;
+            bool sendFirst;
             lock (_sync)
             {
                 if (_disposed)
@@ -187,19 +197,42 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
 
                 _disposed = true;
                 (paused, _paused) = (_paused, null);
-                (drained, _drained) = (_drained, null);
-                if (!_sending)
+                sendFirst = _sending && connection is NetworkStream;
+                if (!sendFirst)
                 {
-                    ReturnBuffer();
+                    (drained, _drained) = (_drained, null);
+                    if (!_sending)
+                    {
+                        ReturnBuffer();
+                    }
                 }
             }
 
             paused?.TrySetException(new ObjectDisposedException(nameof(KeepAliveStream)));
-            drained?.TrySetResult();
-            connection.Dispose();
+            if (sendFirst)
+            {
+                ShutReads((NetworkStream)connection);
+            }
+            else
+            {
+                drained?.TrySetResult();
+                connection.Dispose();
+            }
         }
 
         base.Dispose(disposing);
+    }
+
+    private static void ShutReads(NetworkStream network)
+    {
+        try
+        {
+            network.Socket.Shutdown(SocketShutdown.Receive);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
     }
 
     private void ThrowIfEnded()
@@ -248,14 +281,16 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
             byte[] chunk;
             int length;
             TaskCompletionSource? paused;
+            var closeNow = false;
             lock (_sync)
             {
-                if (_buffered == 0 || _disposed || _failed is not null)
+                if (_buffered == 0 || _failed is not null)
                 {
                     _sending = false;
                     if (_disposed)
                     {
                         ReturnBuffer();
+                        closeNow = _failed is null;
                     }
 
                     (paused, _drained) = (_drained, null);
@@ -272,6 +307,11 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
             if (length < 0)
             {
                 // Everything written has gone (or never will): whoever waits for the end may shut the socket.
+                if (closeNow)
+                {
+                    connection.Dispose();
+                }
+
                 paused?.TrySetResult();
                 return;
             }
