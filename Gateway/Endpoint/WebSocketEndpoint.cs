@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OrleansChat.Gateway.Hub;
@@ -24,8 +25,10 @@ public sealed partial class WebSocketEndpoint(
     IOptions<TransportOptions> transport,
     IOptions<ChatSessionOptions> sessions,
     IOptions<SecurityOptions> security,
+    IOptions<KestrelServerOptions> kestrel,
     ILoggerFactory loggerFactory) : ISocketHost
 {
+    private readonly KestrelServerOptions _kestrel = kestrel.Value;
     private readonly TransportOptions _transport = transport.Value;
     private readonly ChatSessionOptions _sessions = sessions.Value;
     private readonly SecurityOptions _security = security.Value;
@@ -55,12 +58,27 @@ public sealed partial class WebSocketEndpoint(
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        // One count of open sockets for both ways in, against Kestrel's MaxConcurrentUpgradedConnections: past it,
+        // Kestrel's own upgrade throws (HttpProtocol's IHttpUpgradeFeature.UpgradeAsync) and the request gets a 500.
+        if (!registry.TryTakeSocket(_kestrel.Limits.MaxConcurrentUpgradedConnections))
         {
-            KeepAliveInterval = _transport.PingInterval,
-            KeepAliveTimeout = _transport.PongTimeout,
-        });
-        await RunAsync(socket, identity);
+            await Results.Problem("the gateway has as many sockets open as it takes", statusCode: StatusCodes.Status500InternalServerError).ExecuteAsync(context);
+            return;
+        }
+
+        try
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = _transport.PingInterval,
+                KeepAliveTimeout = _transport.PongTimeout,
+            });
+            await RunAsync(socket, identity);
+        }
+        finally
+        {
+            registry.ReleaseSocket();
+        }
     }
 
     /// <inheritdoc cref="ISocketHost.AdmitAsync"/>

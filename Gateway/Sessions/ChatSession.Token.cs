@@ -44,7 +44,13 @@ public sealed partial class ChatSession
 
         (_identity, _access) = (next, next.Rooms);
         _expiry?.MoveTo(tokens.ClosesAt(next.Expires!.Value));
-        foreach (var room in _rooms.Where(room => !_access.Allows(room)).ToList())
+        List<string> refused;
+        lock (_rooms)
+        {
+            refused = _rooms.Where(room => !_access.Allows(room)).ToList();
+        }
+
+        foreach (var room in refused)
         {
             await LeaveAsync(room);
         }

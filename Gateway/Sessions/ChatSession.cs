@@ -11,6 +11,11 @@ namespace OrleansChat.Gateway.Sessions;
 /// one client's sends are stored in the order it sent them. What its token allows and when it
 /// expires is in ChatSession.Token.cs.
 /// </summary>
+/// <remarks>
+/// The moment its socket starts closing (the peer's close, or one of ours: 1001, 1003, 1008, 1009,
+/// 1013), the session leaves its rooms, so the others see its presence <c>leave</c> at once and
+/// nothing more is queued for it; the socket's close frame still follows what was queued before.
+/// </remarks>
 public sealed partial class ChatSession(
     WebSocketConnection connection,
     ChatIdentity identity,
@@ -20,7 +25,11 @@ public sealed partial class ChatSession(
     ChatMetrics metrics,
     ILogger logger) : IRoomMember, IAsyncDisposable
 {
+    // Guarded by itself: the frame handler changes it, and the close (any thread) takes it whole.
     private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
+
+    // Set, under the _rooms lock, when the socket starts closing; from then on no room is joined.
+    private Task? _leaving;
 
     // Made on first use: an idle socket carries no limiter.
     private SendRateLimit? _limiter;
@@ -34,6 +43,7 @@ public sealed partial class ChatSession(
     /// <summary>Sends the welcome frame.</summary>
     public void Start()
     {
+        connection.Closing += () => LeaveRoomsAtClose();
         connection.TrySend(ServerFrames.Welcome(User, connection.Id));
         WatchExpiry();
     }
@@ -75,11 +85,35 @@ public sealed partial class ChatSession(
         }
     }
 
-    /// <summary>Leaves every room, so the hub releases what this socket held.</summary>
+    /// <summary>Leaves every room (if the close has not already), so the hub releases what this socket held.</summary>
     public async ValueTask DisposeAsync()
     {
         _expiry?.Dispose();
-        foreach (var room in _rooms)
+        await LeaveRoomsAtClose();
+    }
+
+    /// <summary>
+    /// Leaves every room once, off the calling thread: the close can start inside a fan-out (a queue
+    /// overflow), which holds the room's lock while it delivers.
+    /// </summary>
+    private Task LeaveRoomsAtClose()
+    {
+        lock (_rooms)
+        {
+            if (_leaving is null)
+            {
+                string[] rooms = [.. _rooms];
+                _rooms.Clear();
+                _leaving = rooms.Length == 0 ? Task.CompletedTask : Task.Run(() => LeaveEachAsync(rooms));
+            }
+
+            return _leaving;
+        }
+    }
+
+    private async Task LeaveEachAsync(IEnumerable<string> rooms)
+    {
+        foreach (var room in rooms)
         {
             try
             {
@@ -90,8 +124,14 @@ public sealed partial class ChatSession(
                 LogLeaveFailed(exception, room);
             }
         }
+    }
 
-        _rooms.Clear();
+    private bool InRoom(string room)
+    {
+        lock (_rooms)
+        {
+            return _rooms.Contains(room);
+        }
     }
 
     private async Task JoinAsync(ClientFrame frame)
@@ -103,20 +143,38 @@ public sealed partial class ChatSession(
             return;
         }
 
-        if (!_rooms.Contains(room) && _rooms.Count >= options.MaxRoomsPerConnection)
+        lock (_rooms)
         {
-            Reply(new ProtocolError(ErrorCodes.TooManyRooms, $"a connection can be in at most {options.MaxRoomsPerConnection} rooms", Room: room));
-            return;
+            if (_leaving is not null)
+            {
+                return;
+            }
+
+            if (!_rooms.Contains(room) && _rooms.Count >= options.MaxRoomsPerConnection)
+            {
+                Reply(new ProtocolError(ErrorCodes.TooManyRooms, $"a connection can be in at most {options.MaxRoomsPerConnection} rooms", Room: room));
+                return;
+            }
+
+            _rooms.Add(room);
         }
 
         try
         {
-            _rooms.Add(room);
             await hub.JoinAsync(this, room, frame.Since, frame.Epoch);
+            if (Volatile.Read(ref _leaving) is not null)
+            {
+                // The close took the rooms while this join was on its way: it may have left before the hub added us.
+                await hub.LeaveAsync(this, room);
+            }
         }
         catch (Exception exception)
         {
-            _rooms.Remove(room);
+            lock (_rooms)
+            {
+                _rooms.Remove(room);
+            }
+
             LogClusterFailure(exception, "join", room);
             Reply(new ProtocolError(ErrorCodes.Unavailable, "the cluster cannot take the request now; retry", Room: room));
         }
@@ -124,7 +182,13 @@ public sealed partial class ChatSession(
 
     private async Task LeaveAsync(string room)
     {
-        if (_rooms.Remove(room))
+        bool removed;
+        lock (_rooms)
+        {
+            removed = _rooms.Remove(room);
+        }
+
+        if (removed)
         {
             await hub.LeaveAsync(this, room);
         }
@@ -135,7 +199,7 @@ public sealed partial class ChatSession(
     private async Task SendAsync(ClientFrame frame)
     {
         var (room, id, text) = (frame.Room!, frame.Id!, frame.Text!);
-        if (!_rooms.Contains(room))
+        if (!InRoom(room))
         {
             Reply(new ProtocolError(ErrorCodes.NotJoined, "join the room before sending to it", id, room));
             return;
@@ -186,7 +250,7 @@ public sealed partial class ChatSession(
     private async Task TypingAsync(ClientFrame frame)
     {
         var room = frame.Room!;
-        if (!_rooms.Contains(room))
+        if (!InRoom(room))
         {
             Reply(new ProtocolError(ErrorCodes.NotJoined, "join the room before typing in it", Room: room));
             return;

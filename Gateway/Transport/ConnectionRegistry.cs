@@ -9,12 +9,38 @@ public sealed class ConnectionRegistry
     private readonly ConcurrentDictionary<WebSocketConnection, byte> _connections = new();
     private readonly TaskCompletionSource _emptied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _draining;
+    private long _slots;
 
     /// <summary>Open sockets.</summary>
     public int Count => _connections.Count;
 
     /// <summary>False once the gateway started draining: new sockets are refused.</summary>
     public bool IsAccepting => !_draining;
+
+    /// <summary>
+    /// Takes one of <paramref name="limit"/> socket slots (Kestrel's <c>MaxConcurrentUpgradedConnections</c>,
+    /// null for no limit), shared by both ways of accepting a socket, as Kestrel's own count is shared by
+    /// its connections; false when all are taken. Each slot taken is given back with <see cref="ReleaseSocket"/>.
+    /// </summary>
+    public bool TryTakeSocket(long? limit)
+    {
+        while (true)
+        {
+            var taken = Volatile.Read(ref _slots);
+            if (taken >= limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _slots, taken + 1, taken) == taken)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Gives back a slot taken with <see cref="TryTakeSocket"/>.</summary>
+    public void ReleaseSocket() => Interlocked.Decrement(ref _slots);
 
     /// <summary>Tracks a socket until the returned handle is disposed.</summary>
     public IDisposable Add(WebSocketConnection connection)

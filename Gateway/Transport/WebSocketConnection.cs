@@ -85,6 +85,13 @@ public sealed partial class WebSocketConnection : IDisposable
     public event Action? FrameSent;
 
     /// <summary>
+    /// Raised once, on the thread that starts the close (a fan-out, a timer, the read loop), as soon as
+    /// nothing more can be queued: the socket's owner lets go of what it holds (its rooms) at once
+    /// rather than when the peer has answered the close or the close timed out.
+    /// </summary>
+    public event Action? Closing;
+
+    /// <summary>
     /// Queues a text frame and, if the socket is idle, starts sending on this thread. A droppable
     /// frame (typing) is dropped once the queue is half full; any frame that does not fit closes the
     /// socket with 1013. It never waits on the peer and never throws for the socket's sake. The
@@ -137,9 +144,9 @@ public sealed partial class WebSocketConnection : IDisposable
     }
 
     /// <summary>
-    /// Starts closing: nothing more is queued, the close frame goes out after the frame being
-    /// written (a close for cause drops what is still queued, a normal close sends it first), and the
-    /// socket is aborted if the peer has not completed the close in time.
+    /// Starts closing: nothing more is queued, the close frame goes out after every frame already
+    /// queued (whatever the cause: a reader that resumes reads what it was sent, then the close), and
+    /// the socket is aborted if the peer has not completed the close in time.
     /// </summary>
     public void RequestClose(WebSocketCloseStatus status, string description)
     {
@@ -153,14 +160,11 @@ public sealed partial class WebSocketConnection : IDisposable
 
             _closeRequested = true;
             (_closeStatus, _closeDescription) = (status, description);
-            if (status != WebSocketCloseStatus.NormalClosure)
-            {
-                _outbound?.Clear();
-            }
-
             startSender = !_sending;
             _sending = true;
         }
+
+        Closing?.Invoke();
 
         // A close that overruns its timeout aborts the socket, which fails a pending send or receive
         // (ManagedWebSocket.Abort disposes its stream): what a canceled token would do, without one.
@@ -229,7 +233,8 @@ public sealed partial class WebSocketConnection : IDisposable
         }
         finally
         {
-            RequestClose(WebSocketCloseStatus.NormalClosure, "");
+            // A close from the peer is answered with its own code (RFC 6455 section 5.5.1), after what is queued.
+            RequestClose(socket.CloseStatus is { } peer and not WebSocketCloseStatus.Empty ? peer : WebSocketCloseStatus.NormalClosure, "");
             await _senderDone.Task;
             await AwaitPeerCloseAsync();
             if (socket.State != WebSocketState.Closed)

@@ -35,12 +35,18 @@ public sealed partial class DirectSocketListener : IConnectionListener
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _allEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _accepting;
+    private readonly long? _connectionLimit;
     private int _connections;
+    private long _open;
 
-    /// <summary>Starts accepting on <paramref name="listen"/>, a socket already bound and listening.</summary>
-    public DirectSocketListener(Socket listen, bool noDelay, DirectUpgrade upgrade, ISocketHost host, ConnectionRegistry registry, SocketConnectionContextFactory kestrel, ILogger logger)
+    /// <summary>
+    /// Starts accepting on <paramref name="listen"/>, a socket already bound and listening, at most
+    /// <paramref name="connectionLimit"/> connections at once (Kestrel's <c>MaxConcurrentConnections</c>).
+    /// </summary>
+    public DirectSocketListener(Socket listen, bool noDelay, long? connectionLimit, DirectUpgrade upgrade, ISocketHost host, ConnectionRegistry registry, SocketConnectionContextFactory kestrel, ILogger logger)
     {
         _listen = listen;
+        _connectionLimit = connectionLimit;
         _noDelay = noDelay;
         _upgrade = upgrade;
         _host = host;
@@ -131,6 +137,13 @@ public sealed partial class DirectSocketListener : IConnectionListener
             // Only IP endpoints are bound here (DirectSocketTransport.CanBind), so every socket is TCP;
             // Kestrel's own listener asks each socket for its local endpoint (a system call) to know.
             socket.NoDelay = _noDelay;
+            if (!TryOpen())
+            {
+                // As Kestrel's ConnectionLimitMiddleware (one per endpoint) refuses it: closed unread, no answer.
+                LogRejected(socket.RemoteEndPoint, _connectionLimit);
+                Shut(socket);
+                continue;
+            }
 
             Interlocked.Increment(ref _connections);
             _ = ServeAsync(socket);
@@ -141,12 +154,23 @@ public sealed partial class DirectSocketListener : IConnectionListener
 
     private async Task ServeAsync(Socket socket)
     {
+        // A connection counts against MaxConcurrentConnections until it is upgraded, as in Kestrel
+        // (HttpProtocol's upgrade releases it), or, when handed on, until Kestrel has closed it.
+        var counted = true;
         try
         {
-            var admitted = await _upgrade.TryUpgradeAsync(socket, _stopping.Token);
+            var (admitted, silent) = await _upgrade.TryUpgradeAsync(socket, _stopping.Token);
+            if (silent)
+            {
+                Shut(socket);
+                return;
+            }
+
             if (admitted is not { } admission)
             {
                 var connection = _kestrel.Create(socket);
+                counted = false;
+                connection.ConnectionClosed.Register(static state => ((DirectSocketListener)state!).Close(), this);
                 if (!_handedOn.Writer.TryWrite(connection))
                 {
                     // Unbound while it was being read: nobody is left to serve it.
@@ -156,12 +180,12 @@ public sealed partial class DirectSocketListener : IConnectionListener
                 return;
             }
 
+            Close();
+            counted = false;
+
             // The socket's whole life runs in this frame: every async frame stays allocated while it is open.
-            using var webSocket = _upgrade.Accept(socket, out var pings);
-            using (pings)
-            {
-                await _host.RunAsync(webSocket, admission);
-            }
+            await using var taken = _upgrade.Accept(socket);
+            await _host.RunAsync(taken.WebSocket, admission);
         }
         catch (Exception exception) when (exception is SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -175,12 +199,54 @@ public sealed partial class DirectSocketListener : IConnectionListener
         }
         finally
         {
+            if (counted)
+            {
+                Close();
+            }
+
             if (Interlocked.Decrement(ref _connections) < 0)
             {
                 _allEnded.TrySetResult();
             }
         }
     }
+
+    /// <summary>Shuts a connection down and closes it, as Kestrel's socket transport ends one.</summary>
+    private static void Shut(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer.
+        }
+
+        socket.Dispose();
+    }
+
+    private bool TryOpen()
+    {
+        while (true)
+        {
+            var open = Volatile.Read(ref _open);
+            if (open >= _connectionLimit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _open, open + 1, open) == open)
+            {
+                return true;
+            }
+        }
+    }
+
+    private void Close() => Interlocked.Decrement(ref _open);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Debug, Message = "Connection from {Remote} refused: {Limit} connections are open (MaxConcurrentConnections)")]
+    private partial void LogRejected(EndPoint? remote, long? limit);
 
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Accepting a connection failed ({Error}); accepting the next")]
     private partial void LogAcceptFailed(SocketError error);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ namespace OrleansChat.Gateway.Transport.Direct;
 public sealed class DirectSocketTransport(
     IOptions<SocketTransportOptions> sockets,
     IOptions<TransportOptions> transport,
+    IOptions<KestrelServerOptions> kestrelOptions,
     DirectUpgrade upgrade,
     ISocketHost host,
     ConnectionRegistry registry,
@@ -51,6 +53,6 @@ public sealed class DirectSocketTransport(
                 UnsafePreferInlineScheduling = options.UnsafePreferInlineScheduling,
             },
             loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
-        return new ValueTask<IConnectionListener>(new DirectSocketListener(listen, options.NoDelay, upgrade, host, registry, kestrel, loggers.CreateLogger<DirectSocketListener>()));
+        return new ValueTask<IConnectionListener>(new DirectSocketListener(listen, options.NoDelay, kestrelOptions.Value.Limits.MaxConcurrentConnections, upgrade, host, registry, kestrel, loggers.CreateLogger<DirectSocketListener>()));
     }
 }

@@ -41,20 +41,34 @@ public sealed partial class DirectUpgrade(
     SendQueue sends,
     ForwardedOrigin forwardedOrigin,
     IOptions<KestrelServerOptions> kestrel,
+    IOptions<TransportOptions> transport,
+    ConnectionRegistry registry,
     ILogger<DirectUpgrade> logger)
 {
+    // Kestrel's Heartbeat.Interval: its timeouts are checked once a second, and fire one interval after their due time.
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Waits for the connection's first bytes and, for an upgrade this gateway accepts, reads the head
-    /// and answers <c>101</c>, returning who it connects as; otherwise reads nothing and returns null.
+    /// and answers <c>101</c>, returning who it connects as; otherwise reads nothing and returns no
+    /// identity. <c>Silent</c> is a connection that sent nothing for as long as Kestrel waits for a
+    /// first request: the caller closes it, as Kestrel does.
     /// </summary>
-    public async Task<ChatIdentity?> TryUpgradeAsync(Socket socket, CancellationToken stopping)
+    public async Task<(ChatIdentity? Identity, bool Silent)> TryUpgradeAsync(Socket socket, CancellationToken stopping)
     {
-        // A client that connects and sends nothing is Kestrel's to time out; it gets as long to
-        // start its request here as Kestrel gives it to finish its headers, then goes on to Kestrel.
-        var timeout = kestrel.Value.Limits.RequestHeadersTimeout;
+        // Kestrel waits KeepAliveTimeout for a connection's first byte (Http1Connection starts each request,
+        // the first included, on the keep-alive timeout, and moves to RequestHeadersTimeout once bytes come),
+        // and its heartbeat acts on a timeout one interval (1 s) after it. A silent connection is closed here
+        // then, as Kestrel closes it: handed to Kestrel after a wait of its own, it got Kestrel's whole wait again.
+        var limits = kestrel.Value.Limits;
         using (var silence = CancellationTokenSource.CreateLinkedTokenSource(stopping))
         {
-            silence.CancelAfter(timeout);
+            var wait = limits.KeepAliveTimeout + HeartbeatInterval;
+            if (wait.TotalMilliseconds < int.MaxValue - 1)
+            {
+                silence.CancelAfter(wait);
+            }
+
             try
             {
                 // A zero-byte receive waits until the socket is readable and takes nothing.
@@ -62,20 +76,28 @@ public sealed partial class DirectUpgrade(
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                LogSilent(socket.RemoteEndPoint, timeout);
-                return null;
+                LogSilent(socket.RemoteEndPoint, wait);
+                return (null, true);
             }
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(UpgradeHead.MaxLength + 4);
+        var slot = false;
         try
         {
             var peeked = await socket.ReceiveAsync(buffer, SocketFlags.Peek, stopping);
-            var head = UpgradeHead.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), out var length);
-            var admitted = head is null ? null : await AdmitAsync(head, socket.RemoteEndPoint as IPEndPoint);
-            if (admitted is null)
+            var head = UpgradeHead.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), limits, out var length);
+            if (head is not null && peeked > length && !StartsLikeAClientFrame(buffer.AsSpan((int)length, peeked - (int)length)))
             {
-                return null;
+                // Bytes after the head that are not a WebSocket frame (a second request, say) are Kestrel's to judge.
+                head = null;
+            }
+
+            var admitted = head is null ? null : await AdmitAsync(head, socket.RemoteEndPoint as IPEndPoint);
+            // Past MaxConcurrentUpgradedConnections the request goes on to the HTTP pipeline, which refuses it as Kestrel does.
+            if (admitted is null || !(slot = registry.TryTakeSocket(limits.MaxConcurrentUpgradedConnections)))
+            {
+                return (null, false);
             }
 
             // The head is in the socket's receive buffer already; bytes after it stay for the WebSocket.
@@ -84,27 +106,33 @@ public sealed partial class DirectUpgrade(
                 var read = await socket.ReceiveAsync(buffer.AsMemory(0, (int)length - taken), SocketFlags.None, stopping);
                 if (read == 0)
                 {
-                    return null;
+                    throw new SocketException((int)SocketError.ConnectionReset);
                 }
 
                 taken += read;
             }
 
             await socket.SendAsync(head!.SwitchingProtocols(), SocketFlags.None, stopping);
-            return admitted;
+            slot = false;
+            return (admitted, false);
         }
         finally
         {
+            if (slot)
+            {
+                registry.ReleaseSocket();
+            }
+
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     /// <summary>
     /// The framework's WebSocket over an upgraded socket, pinged by the gateway's one keep-alive
-    /// sweep (not a runtime timer per socket) until <paramref name="pings"/> is disposed; disposing
-    /// the WebSocket closes the socket.
+    /// sweep (not a runtime timer per socket) until it is disposed; disposing it sends what the
+    /// WebSocket wrote, then closes the socket.
     /// </summary>
-    public WebSocket Accept(Socket socket, out IDisposable pings)
+    public DirectSocket Accept(Socket socket)
     {
         var stream = new KeepAliveStream(new NetworkStream(socket, ownsSocket: true), sends);
         var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
@@ -112,20 +140,24 @@ public sealed partial class DirectUpgrade(
             IsServer = true,
             KeepAliveInterval = TimeSpan.Zero,
         });
-        pings = keepAlive.Track(webSocket, stream);
-        return webSocket;
+        return new DirectSocket(socket, stream, webSocket, keepAlive.Track(webSocket, stream), registry, transport.Value.CloseTimeout);
     }
+
+    // RFC 6455 section 5.2: no reserved bits, a defined opcode, and (from a client) the mask bit.
+    private static bool StartsLikeAClientFrame(ReadOnlySpan<byte> bytes) =>
+        (bytes[0] & 0x70) == 0 && (bytes[0] & 0x0F) is 0 or 1 or 2 or 8 or 9 or 10 && (bytes.Length < 2 || (bytes[1] & 0x80) != 0);
 
     /// <summary>Who the request connects as, when the gateway's rules admit it (<see cref="ISocketHost.AdmitAsync"/>).</summary>
     private async Task<ChatIdentity?> AdmitAsync(UpgradeHead head, IPEndPoint? peer)
     {
-        var query = QueryHelpers.ParseQuery(head.Query);
+        // With its '?', as the HTTP pipeline parses Request.QueryString: ParseQuery drops one leading '?' (so "/ws??name=a" has no name there either).
+        var query = QueryHelpers.ParseQuery("?" + head.Query);
         // The gateway's own origin as the HTTP pipeline sees it after UseForwardedHeaders (https behind a trusted ingress).
         var own = forwardedOrigin.Of(peer?.Address, head.Host, head.ForwardedFor, head.ForwardedProto, head.ForwardedHost);
         var admission = await host.AdmitAsync(head.Origin, own, query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
         return admission.Identity;
     }
 
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Connection from {Remote} sent nothing in {Timeout}; passed on to Kestrel's HTTP layer")]
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Connection from {Remote} sent nothing in {Timeout}; closed, as Kestrel closes it")]
     private partial void LogSilent(System.Net.EndPoint? remote, TimeSpan timeout);
 }

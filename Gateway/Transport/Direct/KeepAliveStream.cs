@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace OrleansChat.Gateway.Transport.Direct;
 
 /// <summary>
@@ -46,6 +48,7 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
     private int _buffered;
     private bool _sending;
     private TaskCompletionSource? _paused;
+    private TaskCompletionSource? _drained;
     private Exception? _failed;
     private bool _disposed;
 
@@ -131,6 +134,24 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
         }
     }
 
+    /// <summary>
+    /// Completes once every byte written so far has gone to the socket, or the connection failed or
+    /// was disposed. The end of a socket waits for it, so its last frames (the close among them) are
+    /// on the wire before the socket is shut, as Kestrel completes its output pipe before it closes.
+    /// </summary>
+    public Task DrainAsync()
+    {
+        lock (_sync)
+        {
+            if (!_sending || _failed is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            return (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
     /// <inheritdoc />
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -153,11 +174,20 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
     internal void SendBuffered() => _ = SendBufferedAsync();
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The WebSocket disposes its stream as soon as both close frames have passed
+    /// (<c>ManagedWebSocket</c> disposes itself when it sends a close after receiving one), while its
+    /// close is still in this stream's buffer. Over a socket, bytes still waiting are sent first: the
+    /// read side is shut at once (a pending read ends, as an abort needs), the socket itself once they
+    /// are out; <see cref="DirectSocket"/> bounds that wait and closes the socket in the end.
+    /// </remarks>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             TaskCompletionSource? paused;
+            TaskCompletionSource? drained = null;
+            bool sendFirst;
             lock (_sync)
             {
                 if (_disposed)
@@ -167,17 +197,42 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
 
                 _disposed = true;
                 (paused, _paused) = (_paused, null);
-                if (!_sending)
+                sendFirst = _sending && connection is NetworkStream;
+                if (!sendFirst)
                 {
-                    ReturnBuffer();
+                    (drained, _drained) = (_drained, null);
+                    if (!_sending)
+                    {
+                        ReturnBuffer();
+                    }
                 }
             }
 
             paused?.TrySetException(new ObjectDisposedException(nameof(KeepAliveStream)));
-            connection.Dispose();
+            if (sendFirst)
+            {
+                ShutReads((NetworkStream)connection);
+            }
+            else
+            {
+                drained?.TrySetResult();
+                connection.Dispose();
+            }
         }
 
         base.Dispose(disposing);
+    }
+
+    private static void ShutReads(NetworkStream network)
+    {
+        try
+        {
+            network.Socket.Shutdown(SocketShutdown.Receive);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
     }
 
     private void ThrowIfEnded()
@@ -226,21 +281,39 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
             byte[] chunk;
             int length;
             TaskCompletionSource? paused;
+            var closeNow = false;
             lock (_sync)
             {
-                if (_buffered == 0 || _disposed || _failed is not null)
+                if (_buffered == 0 || _failed is not null)
                 {
                     _sending = false;
                     if (_disposed)
                     {
                         ReturnBuffer();
+                        closeNow = _failed is null;
                     }
 
-                    return;
+                    (paused, _drained) = (_drained, null);
+                    chunk = null!;
+                    length = -1;
+                }
+                else
+                {
+                    (chunk, length, _buffer, _buffered) = (_buffer!, _buffered, null, 0);
+                    (paused, _paused) = (_paused, null);
+                }
+            }
+
+            if (length < 0)
+            {
+                // Everything written has gone (or never will): whoever waits for the end may shut the socket.
+                if (closeNow)
+                {
+                    connection.Dispose();
                 }
 
-                (chunk, length, _buffer, _buffered) = (_buffer!, _buffered, null, 0);
-                (paused, _paused) = (_paused, null);
+                paused?.TrySetResult();
+                return;
             }
 
             // The writer that waited may write again: its bytes go into a new buffer while these are sent.
@@ -251,15 +324,18 @@ public sealed class KeepAliveStream(Stream connection, SendQueue sends) : Stream
             }
             catch (Exception exception)
             {
+                TaskCompletionSource? drained;
                 lock (_sync)
                 {
                     _failed = exception;
                     _sending = false;
                     (paused, _paused) = (_paused, null);
+                    (drained, _drained) = (_drained, null);
                     ReturnBuffer();
                 }
 
                 paused?.TrySetException(new IOException("the connection failed", exception));
+                drained?.TrySetResult();
                 // Ends the WebSocket's pending read too, so the socket's session ends even if it has nothing more to write.
                 connection.Dispose();
                 return;

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace OrleansChat.Gateway.Transport.Direct;
 
@@ -11,7 +13,9 @@ namespace OrleansChat.Gateway.Transport.Direct;
 /// request it does not fully understand (another method, path or HTTP version, a header folded
 /// over lines, a body, a repeated or missing handshake header, a byte outside printable ASCII, a
 /// head not complete in the bytes given) is not read as one, and the connection goes to Kestrel's
-/// HTTP/1.1 layer, which answers it as it answers any request.
+/// HTTP/1.1 layer, which answers it as it answers any request. So is a head that is not well within
+/// every limit Kestrel applies to a head (<see cref="KestrelServerLimits"/>: the request line, the
+/// header count, the head's bytes), so that Kestrel gives whatever answer its limits give (414, 431).
 /// </summary>
 /// <param name="Query">The request target's query, without the <c>?</c> (may be empty).</param>
 /// <param name="Host">The <c>Host</c> header.</param>
@@ -25,6 +29,18 @@ public sealed record UpgradeHead(string Query, string Host, string? Origin, stri
     /// <summary>The longest head read; a longer one (many cookies, say) takes the HTTP pipeline.</summary>
     public const int MaxLength = 16 * 1024;
 
+    private static readonly KestrelServerLimits DefaultLimits = new();
+
+    // RFC 9110 section 5.6.2: the characters of a token (a header's name).
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    // RFC 3986 section 3.4: unreserved, percent-encoded, sub-delims, ':', '@', '/', '?'.
+    private static readonly SearchValues<char> QueryChars = SearchValues.Create("-._~!$&'()*+,;=:@/?%0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static readonly SearchValues<char> LabelChars = SearchValues.Create("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static readonly SearchValues<char> Ipv6Chars = SearchValues.Create(":.0123456789ABCDEFabcdef");
+
     // RFC 6455 section 1.3: the accept value is SHA-1 over the key and this GUID, base64.
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -33,7 +49,13 @@ public sealed record UpgradeHead(string Query, string Host, string? Origin, stri
     /// buffer does not start with a complete one. <paramref name="length"/> is the head's length,
     /// its blank line included.
     /// </summary>
-    public static UpgradeHead? TryParse(ReadOnlySequence<byte> buffer, out long length)
+    public static UpgradeHead? TryParse(ReadOnlySequence<byte> buffer, out long length) => TryParse(buffer, DefaultLimits, out length);
+
+    /// <summary>
+    /// Reads an upgrade request head that is well within Kestrel's <paramref name="limits"/> from the
+    /// start of <paramref name="buffer"/>; null when the buffer does not start with one.
+    /// </summary>
+    public static UpgradeHead? TryParse(ReadOnlySequence<byte> buffer, KestrelServerLimits limits, out long length)
     {
         length = 0;
         var reader = new SequenceReader<byte>(buffer.Length > MaxLength + 4 ? buffer.Slice(0, MaxLength + 4) : buffer);
@@ -42,10 +64,20 @@ public sealed record UpgradeHead(string Query, string Host, string? Origin, stri
             return null;
         }
 
-        var head = TryParse(Encoding.Latin1.GetString(bytes));
+        // Strictly below each limit, counting more than Kestrel counts (the request line and the blank line
+        // too), so a head taken here is one Kestrel would take: Kestrel's HttpParser fails a request line
+        // that does not end within MaxRequestLineSize bytes (414), more than MaxRequestHeaderCount header
+        // lines or more than MaxRequestHeadersTotalSize bytes of them (431).
+        if (reader.Consumed >= limits.MaxRequestHeadersTotalSize)
+        {
+            return null;
+        }
+
+        var head = TryParse(Encoding.Latin1.GetString(bytes), limits);
         length = head is null ? 0 : reader.Consumed;
         return head;
     }
+
 
     /// <summary>The <c>101 Switching Protocols</c> answer that accepts this request.</summary>
     public byte[] SwitchingProtocols() => Encoding.ASCII.GetBytes(
@@ -55,7 +87,7 @@ public sealed record UpgradeHead(string Query, string Host, string? Origin, stri
     [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "RFC 6455 fixes SHA-1 for the handshake; it proves the server read the key, it protects nothing.")]
     public static string Accept(string key) => Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + AcceptGuid)));
 
-    private static UpgradeHead? TryParse(string head)
+    private static UpgradeHead? TryParse(string head, KestrelServerLimits limits)
     {
         if (head.Any(c => c is (< ' ' and not '\r' and not '\n' and not '\t') or > '~'))
         {
@@ -63,6 +95,11 @@ public sealed record UpgradeHead(string Query, string Host, string? Origin, stri
         }
 
         var lines = head.Split("\r\n");
+        if (lines[0].Length + 2 >= limits.MaxRequestLineSize || lines.Length - 1 >= limits.MaxRequestHeaderCount)
+        {
+            return null;
+        }
+
         var requestLine = lines[0].Split(' ');
         if (requestLine is not ["GET", var target, "HTTP/1.1"] || !TryQuery(target, out var query))
         {
@@ -73,8 +110,9 @@ public sealed record UpgradeHead(string Query, string Host, string? Origin, stri
         foreach (var line in lines.AsSpan(1))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
-            // No colon, a name with white space in it, a bare CR or LF, or a line folded onto the one before.
-            if (colon <= 0 || line.AsSpan(0, colon).IndexOfAny(" \t\r\n") >= 0 || line.Contains('\r', StringComparison.Ordinal) || line.Contains('\n', StringComparison.Ordinal)
+            // No colon, a name that is not an RFC 9110 token (white space in it, a line folded onto the one
+            // before), a bare CR or LF.
+            if (colon <= 0 || line.AsSpan(0, colon).ContainsAnyExcept(TokenChars) || line.Contains('\r', StringComparison.Ordinal) || line.Contains('\n', StringComparison.Ordinal)
                 || !headers.TryAdd(line[..colon], line[(colon + 1)..].Trim(' ', '\t')))
             {
                 return null;
@@ -103,7 +141,8 @@ public sealed record UpgradeHead(string Query, string Host, string? Origin, stri
             return true;
         }
 
-        if (!target.StartsWith("/ws?", StringComparison.Ordinal) || target.Contains('#', StringComparison.Ordinal))
+        // RFC 3986 query characters only; anything else (a fragment, say) is Kestrel's to judge.
+        if (!target.StartsWith("/ws?", StringComparison.Ordinal) || target.AsSpan(4).ContainsAnyExcept(QueryChars))
         {
             return false;
         }
@@ -112,9 +151,24 @@ public sealed record UpgradeHead(string Query, string Host, string? Origin, stri
         return true;
     }
 
-    // host[:port] as a name, an IPv4 address or a bracketed IPv6 address; anything else goes to Kestrel, which checks it fully.
-    private static bool IsHost(string host) =>
-        host.Length > 0 && host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '[' or ']');
+    // host[:port]: a name of dot-separated labels (an IPv4 address is one) or a bracketed IPv6 address, and a port
+    // of at most 65535. Anything else goes to Kestrel, which checks a Host header fully (400 when it is not valid).
+    private static bool IsHost(string host)
+    {
+        var colon = host.StartsWith('[') ? host.IndexOf("]:", StringComparison.Ordinal) + 1 : host.IndexOf(':', StringComparison.Ordinal);
+        var name = colon > 0 ? host[..colon] : host;
+        if (colon > 0 && !(host.Length - colon - 1 is >= 1 and <= 5 && host.AsSpan(colon + 1).IndexOfAnyExceptInRange('0', '9') < 0 && int.Parse(host.AsSpan(colon + 1), CultureInfo.InvariantCulture) <= 65535))
+        {
+            return false;
+        }
+
+        if (name.StartsWith('['))
+        {
+            return name.Length > 2 && name.EndsWith(']') && !name.AsSpan(1, name.Length - 2).ContainsAnyExcept(Ipv6Chars);
+        }
+
+        return name.Split('.').All(label => label.Length is > 0 and <= 63 && !label.AsSpan().ContainsAnyExcept(LabelChars));
+    }
 
     private static bool HasToken(string value, string token) =>
         value.Split(',', StringSplitOptions.TrimEntries).Contains(token, StringComparer.OrdinalIgnoreCase);

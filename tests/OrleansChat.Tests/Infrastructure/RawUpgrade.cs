@@ -12,7 +12,11 @@ public static class RawUpgrade
     /// which must be a 101; returns the stream (owning the socket), positioned at the first frame.
     /// </summary>
     /// <remarks><paramref name="sentWithHead"/> goes out in the same write as the request's head (a client's first frames, say).</remarks>
-    public static async Task<NetworkStream> ConnectAsync(GatewayHost gateway, string name, int receiveBufferSize = 0, byte[]? sentWithHead = null, CancellationToken cancellationToken = default)
+    public static Task<NetworkStream> ConnectAsync(GatewayHost gateway, string name, int receiveBufferSize = 0, byte[]? sentWithHead = null, CancellationToken cancellationToken = default) =>
+        ConnectWithQueryAsync(gateway, $"name={name}", receiveBufferSize, sentWithHead, cancellationToken);
+
+    /// <summary>As <see cref="ConnectAsync"/>, with the request's query as given (<c>token=…</c>, say).</summary>
+    public static async Task<NetworkStream> ConnectWithQueryAsync(GatewayHost gateway, string query, int receiveBufferSize = 0, byte[]? sentWithHead = null, CancellationToken cancellationToken = default)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         if (receiveBufferSize > 0)
@@ -24,7 +28,7 @@ public static class RawUpgrade
         var stream = new NetworkStream(socket, ownsSocket: true);
         var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
         byte[] head = Encoding.ASCII.GetBytes(
-            $"GET /ws?name={name} HTTP/1.1\r\nHost: {gateway.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            $"GET /ws?{query} HTTP/1.1\r\nHost: {gateway.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
         byte[] request = [.. head, .. sentWithHead ?? []];
         await stream.WriteAsync(request, cancellationToken);
 

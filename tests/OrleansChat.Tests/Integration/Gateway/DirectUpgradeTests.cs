@@ -61,7 +61,7 @@ public sealed class DirectUpgradeTests(ClusterFixture cluster)
         using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await silent.ConnectAsync(new IPEndPoint(IPAddress.Loopback, gateway.Address.Port));
 
-        // Kestrel gives up on it a second or two after the direct upgrade has passed it on.
+        // Kestrel gives up on it a second or two after its keep-alive timeout; the direct path one second after it.
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var read = await silent.ReceiveAsync(new byte[16], SocketFlags.None, limit.Token);
 
@@ -69,21 +69,19 @@ public sealed class DirectUpgradeTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task AConnectionSilentAtFirstIsPassedOnToHttpAndServed()
+    public async Task AConnectionSilentForLongerThanTheHeadersTimeoutIsStillServed()
     {
-        using var logs = new CapturedLogs();
-        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, new Dictionary<string, string?>
+        // Kestrel waits KeepAliveTimeout, not RequestHeadersTimeout, for a connection's first byte; so does the direct path.
+        await using var gateway = await GatewayHost.StartAsync(cluster.Cluster, configure: builder => builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            ["Logging:LogLevel:OrleansChat"] = "Debug",
-        }, builder =>
-        {
-            builder.Logging.AddProvider(logs);
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(1));
-        });
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(1);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(30);
+        }));
         using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await late.ConnectAsync(new IPEndPoint(IPAddress.Loopback, gateway.Address.Port));
-        await Eventually.TrueAsync(() => Task.FromResult(logs.Entries.Any(e => e.Contains("sent nothing", StringComparison.Ordinal))));
 
+        // The behaviour under test is a span of silence, so the test keeps silent for it.
+        await Task.Delay(TimeSpan.FromSeconds(2));
         await late.SendAsync("GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
         using var answer = new MemoryStream();
         await new NetworkStream(late).CopyToAsync(answer);
