@@ -24,9 +24,9 @@ public sealed partial class WebSocketConnection : IDisposable
     /// <summary>Close code for a peer that does not keep up with its outbound queue.</summary>
     public const WebSocketCloseStatus SlowConsumer = (WebSocketCloseStatus)1013;
 
-    private readonly WebSocket socket;
-    private readonly TransportLimits limits;
-    private readonly ILogger logger;
+    private readonly WebSocket _socket;
+    private readonly TransportLimits _limits;
+    private readonly ILogger _logger;
     private readonly Lock _sync = new();
     private readonly TaskCompletionSource _senderDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -45,9 +45,9 @@ public sealed partial class WebSocketConnection : IDisposable
     /// <summary>Wraps an accepted socket; <paramref name="id"/> is sent to the client in <c>welcome</c>.</summary>
     public WebSocketConnection(WebSocket socket, string id, TransportLimits limits, ILogger logger)
     {
-        this.socket = socket;
-        this.limits = limits;
-        this.logger = logger;
+        _socket = socket;
+        _limits = limits;
+        _logger = logger;
         Id = id;
     }
 
@@ -107,11 +107,11 @@ public sealed partial class WebSocketConnection : IDisposable
             {
                 outcome = Queued.Closed;
             }
-            else if (droppable && queued * 2 >= limits.OutboundQueueLimit)
+            else if (droppable && queued * 2 >= _limits.OutboundQueueLimit)
             {
                 outcome = Queued.Dropped;
             }
-            else if (queued >= limits.OutboundQueueLimit)
+            else if (queued >= _limits.OutboundQueueLimit)
             {
                 outcome = Queued.Overflow;
             }
@@ -168,7 +168,7 @@ public sealed partial class WebSocketConnection : IDisposable
 
         // A close that overruns its timeout aborts the socket, which fails a pending send or receive
         // (ManagedWebSocket.Abort disposes its stream): what a canceled token would do, without one.
-        Volatile.Write(ref _closeTimeout, new Timer(static state => ((WebSocket)state!).Abort(), socket, limits.CloseTimeout, Timeout.InfiniteTimeSpan));
+        Volatile.Write(ref _closeTimeout, new Timer(static state => ((WebSocket)state!).Abort(), _socket, _limits.CloseTimeout, Timeout.InfiniteTimeSpan));
         if (startSender)
         {
             _ = SendQueuedAsync();
@@ -176,7 +176,7 @@ public sealed partial class WebSocketConnection : IDisposable
     }
 
     /// <summary>Ends the socket at once: a pending read or send fails, and <see cref="RunAsync"/> ends.</summary>
-    public void Abort() => socket.Abort();
+    public void Abort() => _socket.Abort();
 
     /// <summary>Runs the read loop until the socket is closed or aborted, then completes the close.</summary>
     public async Task RunAsync(Func<ReadOnlyMemory<byte>, Task> onFrame)
@@ -188,13 +188,13 @@ public sealed partial class WebSocketConnection : IDisposable
             while (!Volatile.Read(ref _closeRequested))
             {
                 // Wait for data without holding a buffer, so an idle socket costs no receive memory.
-                var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                 if (peek.MessageType == WebSocketMessageType.Close)
                 {
                     return;
                 }
 
-                var buffer = ArrayPool<byte>.Shared.Rent(limits.MaxFrameBytes + 1);
+                var buffer = ArrayPool<byte>.Shared.Rent(_limits.MaxFrameBytes + 1);
                 try
                 {
                     var (length, type) = await ReceiveMessageAsync(buffer);
@@ -209,9 +209,9 @@ public sealed partial class WebSocketConnection : IDisposable
                         continue;
                     }
 
-                    if (length > limits.MaxFrameBytes)
+                    if (length > _limits.MaxFrameBytes)
                     {
-                        RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {limits.MaxFrameBytes} bytes");
+                        RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {_limits.MaxFrameBytes} bytes");
                         continue;
                     }
 
@@ -234,12 +234,12 @@ public sealed partial class WebSocketConnection : IDisposable
         finally
         {
             // A close from the peer is answered with its own code (RFC 6455 section 5.5.1), after what is queued.
-            RequestClose(socket.CloseStatus is { } peer and not WebSocketCloseStatus.Empty ? peer : WebSocketCloseStatus.NormalClosure, "");
+            RequestClose(_socket.CloseStatus is { } peer and not WebSocketCloseStatus.Empty ? peer : WebSocketCloseStatus.NormalClosure, "");
             await _senderDone.Task;
             await AwaitPeerCloseAsync();
-            if (socket.State != WebSocketState.Closed)
+            if (_socket.State != WebSocketState.Closed)
             {
-                socket.Abort();
+                _socket.Abort();
             }
         }
     }
@@ -250,7 +250,7 @@ public sealed partial class WebSocketConnection : IDisposable
     /// <summary>After our close frame, reads (and discards) until the peer's close arrives or the close timeout passes.</summary>
     private async Task AwaitPeerCloseAsync()
     {
-        if (socket.State != WebSocketState.CloseSent)
+        if (_socket.State != WebSocketState.CloseSent)
         {
             return;
         }
@@ -258,7 +258,7 @@ public sealed partial class WebSocketConnection : IDisposable
         var scratch = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            while ((await socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None)).MessageType != WebSocketMessageType.Close)
+            while ((await _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None)).MessageType != WebSocketMessageType.Close)
             {
             }
         }
@@ -278,7 +278,7 @@ public sealed partial class WebSocketConnection : IDisposable
         var length = 0;
         while (true)
         {
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+            var result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
             if (result.MessageType != WebSocketMessageType.Text)
             {
                 return (0, result.MessageType);
@@ -329,13 +329,13 @@ public sealed partial class WebSocketConnection : IDisposable
                 // No token: ManagedWebSocket sends a frame on its synchronous path only without one (SendFrameAsync in
                 // dotnet/runtime's ManagedWebSocket.cs falls back to an async path that registers with a cancelable
                 // token). A close that overruns its timeout aborts the socket instead, which fails a pending send.
-                await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
                 FrameSent?.Invoke();
             }
 
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync(_closeStatus, _closeDescription, CancellationToken.None);
+                await _socket.CloseOutputAsync(_closeStatus, _closeDescription, CancellationToken.None);
             }
         }
         catch (Exception exception)
@@ -349,7 +349,7 @@ public sealed partial class WebSocketConnection : IDisposable
                 _outbound?.Clear();
             }
 
-            socket.Abort();
+            _socket.Abort();
         }
 
         _senderDone.TrySetResult();

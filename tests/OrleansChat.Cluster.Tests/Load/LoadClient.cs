@@ -76,8 +76,30 @@ internal sealed class LoadClient(string user, string room, IReadOnlyList<Uri> ga
         }
     }
 
-    /// <summary>Connects and joins; throws if it cannot within the options' connect timeout.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => ConnectAsync(rejoin: false, cancellationToken);
+    /// <summary>
+    /// Connects and joins, trying again as a real client would while the join is refused as
+    /// <c>unavailable</c> or the socket fails (a cluster still settling after the previous scenario);
+    /// throws if it cannot within the options' ack timeout.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + options.AckTimeout;
+        while (true)
+        {
+            try
+            {
+                await ConnectAsync(rejoin: false, cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (exception is WebSocketException or InvalidOperationException && DateTime.UtcNow < deadline)
+            {
+                _socket?.Abort();
+                _socket?.Dispose();
+                _socket = null;
+                await Task.Delay(options.RetryDelay, cancellationToken);
+            }
+        }
+    }
 
     /// <summary>Sends messages until <paramref name="stop"/> is cancelled; the message in flight then still completes.</summary>
     public async Task RunAsync(Func<TimeSpan> now, CancellationToken stop)
