@@ -22,22 +22,7 @@ public sealed class ConnectionRegistry
     /// null for no limit), shared by both ways of accepting a socket, as Kestrel's own count is shared by
     /// its connections; false when all are taken. Each slot taken is given back with <see cref="ReleaseSocket"/>.
     /// </summary>
-    public bool TryTakeSocket(long? limit)
-    {
-        while (true)
-        {
-            var taken = Volatile.Read(ref _slots);
-            if (taken >= limit)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _slots, taken + 1, taken) == taken)
-            {
-                return true;
-            }
-        }
-    }
+    public bool TryTakeSocket(long? limit) => SlotCount.TryTake(ref _slots, limit);
 
     /// <summary>Gives back a slot taken with <see cref="TryTakeSocket"/>.</summary>
     public void ReleaseSocket() => Interlocked.Decrement(ref _slots);

@@ -226,22 +226,7 @@ public sealed partial class DirectSocketListener : IConnectionListener
         socket.Dispose();
     }
 
-    private bool TryOpen()
-    {
-        while (true)
-        {
-            var open = Volatile.Read(ref _open);
-            if (open >= _connectionLimit)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _open, open + 1, open) == open)
-            {
-                return true;
-            }
-        }
-    }
+    private bool TryOpen() => SlotCount.TryTake(ref _open, _connectionLimit);
 
     private void Close() => Interlocked.Decrement(ref _open);
 
