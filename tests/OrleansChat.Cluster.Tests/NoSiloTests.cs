@@ -16,18 +16,7 @@ public sealed class NoSiloTests
     public async Task With_no_silo_a_send_and_a_join_get_unavailable_within_2_s_and_the_gateway_reconnects_when_a_silo_is_back()
     {
         using var redis = await RedisServer.StartAsync();
-        var silo = new Dictionary<string, string>
-        {
-            ["Chat__Cluster__Clustering"] = "Redis",
-            ["Chat__Cluster__Storage"] = "Redis",
-            ["Chat__Cluster__Redis"] = redis.ConnectionString,
-            ["Chat__Cluster__ClusterId"] = ServiceId,
-            ["Chat__Cluster__ServiceId"] = ServiceId,
-            ["Chat__Cluster__AdvertisedIP"] = "127.0.0.1",
-            ["Chat__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Chat__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Chat__Cluster__MetricsPort"] = "0",
-        };
+        var silo = Programs.RedisSilo(redis.ConnectionString, ServiceId);
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var gatewayEnvironment = new Dictionary<string, string>
         {

@@ -14,19 +14,7 @@ public sealed class RedisProfileTests
     public async Task A_rooms_history_survives_a_kill_and_restart_of_its_silo_process()
     {
         using var redis = await RedisServer.StartAsync();
-        var (siloPort, gatewayPort) = (FreePort.Next(), FreePort.Next());
-        var environment = new Dictionary<string, string>
-        {
-            ["Chat__Cluster__Clustering"] = "Redis",
-            ["Chat__Cluster__Storage"] = "Redis",
-            ["Chat__Cluster__Redis"] = redis.ConnectionString,
-            ["Chat__Cluster__ClusterId"] = ServiceId,
-            ["Chat__Cluster__ServiceId"] = ServiceId,
-            ["Chat__Cluster__AdvertisedIP"] = "127.0.0.1",
-            ["Chat__Cluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chat__Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chat__Cluster__MetricsPort"] = "0",
-        };
+        var environment = Programs.RedisSilo(redis.ConnectionString, ServiceId);
 
         var silo = Programs.StartSilo(environment);
         try

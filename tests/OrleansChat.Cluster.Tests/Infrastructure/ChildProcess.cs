@@ -6,6 +6,8 @@ namespace OrleansChat.Cluster.Tests.Infrastructure;
 /// <summary>A program the test started, its output kept for failure messages; killed when disposed.</summary>
 internal sealed class ChildProcess : IDisposable
 {
+    private bool _disposed;
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -92,8 +94,15 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Kills the program (if it still runs) and releases it; a second call does nothing, so a test's finally never hides its failure.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Kill();
         _process.Dispose();
     }
