@@ -123,6 +123,9 @@ public sealed class ChatClient : IAsyncDisposable
         return Frames.Where(match).ToArray();
     }
 
+    /// <summary>When the server's close frame arrived (before this client answered it), once it has.</summary>
+    public DateTimeOffset? ClosedAt { get; private set; }
+
     /// <summary>Waits until the server closed the socket.</summary>
     public Task WaitForCloseAsync(TimeSpan? timeout = null) => _reader.WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
 
@@ -140,6 +143,8 @@ public sealed class ChatClient : IAsyncDisposable
                     result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
+                        ClosedAt = DateTimeOffset.UtcNow;
+
                         // Complete the close handshake as a browser would.
                         if (_socket.State == WebSocketState.CloseReceived)
                         {

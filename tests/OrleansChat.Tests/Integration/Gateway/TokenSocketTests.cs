@@ -52,7 +52,7 @@ public sealed class TokenSocketTests(ClusterFixture cluster)
         await alice.JoinAsync(room);
 
         await alice.WaitForCloseAsync(TimeSpan.FromSeconds(30));
-        var closedAt = DateTimeOffset.UtcNow;
+        var closedAt = alice.ClosedAt!.Value;
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, alice.CloseStatus);
         Assert.Equal("token expired", alice.CloseDescription);
@@ -122,7 +122,8 @@ public sealed class TokenSocketTests(ClusterFixture cluster)
         Assert.Equal("forbidden", (await alice.WaitForAsync(f => f.Type() == "error", skip)).Str("code"));
         await alice.WaitForCloseAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, alice.CloseStatus);
-        Assert.True(DateTimeOffset.UtcNow - (expires + Skew) < TimeSpan.FromSeconds(1));
+        var late = alice.ClosedAt!.Value - (expires + Skew);
+        Assert.True(late < TimeSpan.FromSeconds(1), $"closed {late.TotalMilliseconds} ms after exp plus the skew");
     }
 
     [Theory]
