@@ -21,6 +21,7 @@ internal static class BenchCommand
                        --steady-rate --steady-duration
           rooms        500 rooms x 4 clients, each sending 1 msg/s
                        --rooms --clients-per-room --per-client-rate --duration --warmup
+          manyrooms    the same with a busy service's load: 100 rooms x 10 clients, 2 msg/s each
           oneroom      one room: HTTP posts from many keep-alive connections, a few WebSocket receivers
                        --clients --window (connections per client) --receivers --duration --warmup --api-key
           connections  10,000 idle sockets in 1,000 rooms: connect time, memory per socket, idle CPU
@@ -35,7 +36,7 @@ internal static class BenchCommand
 
         Common options:
           --url ws://127.0.0.1:5090/ws   server endpoint (loopback only; http://host:port works too)
-          --target NAME                  label in results (baseline, system)
+          --target NAME                  label in results (baseline, system, system-redis)
           --out FILE                     result file (default results/TARGET/SCENARIO.json)
           --pids name=PID,...            server processes to watch (CPU, VmRSS)
           --scale F                      multiply client and room counts (e.g. 0.02 for a quick run)
@@ -74,7 +75,7 @@ internal static class BenchCommand
                 "latency" => await RunScenarioAsync(parsed, LatencyScenario.RunAsync),
                 "sweep" => await RunScenarioAsync(parsed, SweepScenario.RunAsync),
                 "fanout" => await RunScenarioAsync(parsed, FanoutScenario.RunAsync),
-                "rooms" => await RunScenarioAsync(parsed, RoomsScenario.RunAsync),
+                "rooms" or "manyrooms" => await RunScenarioAsync(parsed, RoomsScenario.RunAsync),
                 "oneroom" => await RunScenarioAsync(parsed, OneRoomScenario.RunAsync),
                 "connections" => await RunScenarioAsync(parsed, ConnectionsScenario.RunAsync),
                 "idle" or "idle-after" => await RunScenarioAsync(parsed, IdleScenario.RunAsync),

@@ -6,15 +6,20 @@ using ScottPlot.TickGenerators;
 namespace OrleansChat.Bench.Report;
 
 /// <summary>
-/// Draws delivery latency percentiles against offered message rate, system and baseline, from
-/// the two sweep results. The latency axis is logarithmic: the two servers can be orders of
+/// Draws delivery latency percentiles against offered message rate, system, baseline and (when
+/// run) the system on Redis, from their sweep results. The latency axis is logarithmic: the two servers can be orders of
 /// magnitude apart.
 /// </summary>
 internal static class LatencyPlot
 {
-    public static bool TrySave(string path, ScenarioResult? system, ScenarioResult? baseline)
+    public static bool TrySave(string path, ScenarioResult? system, ScenarioResult? baseline, ScenarioResult? redis = null)
     {
-        var series = new[] { (Name: "system", Result: system, Color: Colors.OrangeRed), (Name: "baseline", Result: baseline, Color: Colors.SteelBlue) }
+        var series = new[]
+            {
+                (Name: "system", Result: system, Color: Colors.OrangeRed),
+                (Name: "baseline", Result: baseline, Color: Colors.SteelBlue),
+                (Name: "system, Redis", Result: redis, Color: Colors.SeaGreen),
+            }
             .Where(s => s.Result?.Sweep is { Count: > 0 })
             .ToList();
         if (series.Count == 0)

@@ -17,22 +17,34 @@ internal static class MarkdownReport
         if (!haveSystem)
         {
             Line(md);
-            Line(md, "**The system was not run** (its build output was not found or it did not become ready): the system columns are empty and only the baseline was measured.");
+            Line(md, "**The system with its embedded defaults was not run** (left out of `--profiles`, or its build output was not found or it did not become ready): its columns are empty.");
         }
 
         Line(md);
         Line(md, "## Summary");
         Line(md);
-        Line(md, "`system` is the Orleans silo plus the gateway (CPU and memory summed over both processes); `baseline` is `bench/Baseline`, one ASP.NET Core process keeping rooms in memory. A ratio above 1 means the system's number is that many times the baseline's; the last column says which direction is better.");
+        var haveRedis = input.Redis.Count > 0;
+        Line(md, "`system` is the Orleans silo plus the gateway with their embedded defaults (CPU and memory summed over both processes); `baseline` is `bench/Baseline`, one ASP.NET Core process keeping rooms in memory. A ratio above 1 means the system's number is that many times the baseline's; the last column says which direction is better.");
+        if (haveRedis)
+        {
+            Line(md);
+            Line(md, "`system, Redis` is the same silo and gateway on the Redis profile (membership, room storage and the stream pub-sub store in one local `redis-server` with append-only persistence); its CPU and memory are summed over the silo, the gateway and `redis-server`, each process's own under the scenarios below.");
+        }
+
         Line(md);
-        Line(md, "| scenario | metric | system | baseline | system / baseline | better |");
-        Line(md, "|---|---|--:|--:|--:|---|");
+        Line(md, haveRedis
+            ? "| scenario | metric | system | baseline | system / baseline | system, Redis | Redis / baseline | better |"
+            : "| scenario | metric | system | baseline | system / baseline | better |");
+        Line(md, haveRedis ? "|---|---|--:|--:|--:|--:|--:|---|" : "|---|---|--:|--:|--:|---|");
         foreach (var row in input.Rows)
         {
             var system = row.System is { } s ? ResultTable.Format(s) : haveSystem ? "–" : "not run";
             var baseline = row.Baseline is { } b ? ResultTable.Format(b) : "–";
-            var ratio = row.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
-            Line(md, $"| {row.Scenario} | {row.Metric} ({row.Unit}) | {system} | {baseline} | {ratio} | {row.Better} |");
+            var ratio = Comparison.FormatRatio(row.Ratio, "×", "–");
+            var redis = haveRedis
+                ? $" {(row.Redis is { } r ? ResultTable.Format(r) : "–")} | {Comparison.FormatRatio(row.RedisRatio, "×", "–")} |"
+                : string.Empty;
+            Line(md, $"| {row.Scenario} | {row.Metric} ({row.Unit}) | {system} | {baseline} | {ratio} |{redis} {row.Better} |");
         }
 
         if (input.Targets is { } targets)
@@ -89,13 +101,17 @@ internal static class MarkdownReport
             Line(md);
         }
 
-        Line(md, "| msg/s | system p50 | system p99 | system lost | baseline p50 | baseline p99 | baseline lost |");
-        Line(md, "|--:|--:|--:|--:|--:|--:|--:|");
-        foreach (var rate in system.Select(p => p.Rate).Concat(baseline.Select(p => p.Rate)).Distinct().Order())
+        var redis = input.Redis.GetValueOrDefault("sweep")?.Sweep ?? [];
+        var redisHeader = redis.Count > 0 ? " Redis p50 | Redis p99 | Redis lost |" : string.Empty;
+        Line(md, $"| msg/s | system p50 | system p99 | system lost | baseline p50 | baseline p99 | baseline lost |{redisHeader}");
+        Line(md, "|--:|--:|--:|--:|--:|--:|--:|" + (redis.Count > 0 ? "--:|--:|--:|" : string.Empty));
+        foreach (var rate in system.Select(p => p.Rate).Concat(baseline.Select(p => p.Rate)).Concat(redis.Select(p => p.Rate)).Distinct().Order())
         {
             var s = system.FirstOrDefault(p => p.Rate == rate);
             var b = baseline.FirstOrDefault(p => p.Rate == rate);
-            Line(md, $"| {ResultTable.Format(rate)} | {Ms(s?.P50)} | {Ms(s?.P99)} | {Count(s?.Lost)} | {Ms(b?.P50)} | {Ms(b?.P99)} | {Count(b?.Lost)} |");
+            var r = redis.FirstOrDefault(p => p.Rate == rate);
+            var redisCells = redis.Count > 0 ? $" {Ms(r?.P50)} | {Ms(r?.P99)} | {Count(r?.Lost)} |" : string.Empty;
+            Line(md, $"| {ResultTable.Format(rate)} | {Ms(s?.P50)} | {Ms(s?.P99)} | {Count(s?.Lost)} | {Ms(b?.P50)} | {Ms(b?.P99)} | {Count(b?.Lost)} |{redisCells}");
         }
 
         static string Ms(double? value) => value is { } v ? ResultTable.Format(v) + " ms" : "–";
@@ -106,9 +122,9 @@ internal static class MarkdownReport
     {
         Line(md);
         Line(md, "## What each scenario did");
-        foreach (var scenario in Comparison.ScenarioOrder.Concat(input.Baseline.Keys).Concat(input.System.Keys).Distinct(StringComparer.Ordinal))
+        foreach (var scenario in Comparison.ScenarioOrder.Concat(input.Baseline.Keys).Concat(input.System.Keys).Concat(input.Redis.Keys).Distinct(StringComparer.Ordinal))
         {
-            var result = input.Baseline.GetValueOrDefault(scenario) ?? input.System.GetValueOrDefault(scenario);
+            var result = input.Baseline.GetValueOrDefault(scenario) ?? input.System.GetValueOrDefault(scenario) ?? input.Redis.GetValueOrDefault(scenario);
             if (result is null)
             {
                 continue;
@@ -122,7 +138,7 @@ internal static class MarkdownReport
                 Line(md, $"- {note}");
             }
 
-            foreach (var target in new[] { input.System.GetValueOrDefault(scenario), input.Baseline.GetValueOrDefault(scenario) })
+            foreach (var target in new[] { input.System.GetValueOrDefault(scenario), input.Baseline.GetValueOrDefault(scenario), input.Redis.GetValueOrDefault(scenario) })
             {
                 if (target is null)
                 {
@@ -163,7 +179,7 @@ internal static class MarkdownReport
     // results (for new targets text, say) must not look like a newer measurement.
     private static string MeasuredWhen(Input input)
     {
-        var results = input.System.Values.Concat(input.Baseline.Values).ToList();
+        var results = input.System.Values.Concat(input.Baseline.Values).Concat(input.Redis.Values).ToList();
         if (results.Count == 0)
         {
             return "(no results)";
@@ -184,5 +200,9 @@ internal static class MarkdownReport
         string? PlotPath,
         string? Machine,
         string? Commands,
-        string? Targets);
+        string? Targets)
+    {
+        /// <summary>The system's results on the Redis profile, by scenario; empty when it was not run.</summary>
+        public IReadOnlyDictionary<string, ScenarioResult> Redis { get; init; } = new Dictionary<string, ScenarioResult>();
+    }
 }

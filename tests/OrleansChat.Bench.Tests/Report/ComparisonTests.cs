@@ -24,6 +24,25 @@ public sealed class ComparisonTests
     }
 
     [Fact]
+    public void TheRedisProfileHasItsOwnValueAndItsOwnRatioToTheBaseline()
+    {
+        var system = ByScenario(Of("latency", "system", Headline("delivery p50", 1.85)));
+        var baseline = ByScenario(Of("latency", "baseline", Headline("delivery p50", 0.925)));
+        var redis = ByScenario(Of("latency", "system-redis", Headline("delivery p50", 2.775), Headline("redis only", 4)));
+
+        var rows = Comparison.Build(system, baseline, redis);
+
+        Assert.Equal(
+            [
+                new ComparisonRow("latency", "delivery p50", "ms", "lower", 1.85, 0.925, 2.775),
+                new ComparisonRow("latency", "redis only", "ms", "lower", null, null, 4),
+            ],
+            rows);
+        Assert.Equal(3.0, rows[0].RedisRatio!.Value, precision: 12);
+        Assert.Null(rows[1].RedisRatio);
+    }
+
+    [Fact]
     public void AMetricTheBaselineLacksHasNoBaselineValueAndNoRatio()
     {
         var system = ByScenario(

@@ -101,13 +101,54 @@ public sealed class MarkdownReportTests : IDisposable
     }
 
     [Fact]
+    public async Task WithTheRedisProfileTheTablesGetItsColumnsAndItsProcessesAreListed()
+    {
+        await WriteSystemAsync();
+        await WriteBaselineAsync();
+        var redis = Path.Combine(_folder.Path, "system-redis");
+        await WriteAsync(redis, Of(
+            "latency",
+            "system-redis",
+            Headline("delivery p50", 2.73),
+            Detail("cpu gateway", 14, "% of a core", "lower"),
+            Detail("cpu silo", 33, "% of a core", "lower"),
+            Detail("cpu redis", 6.5, "% of a core", "lower")));
+        await WriteAsync(redis, Of("sweep", "system-redis") with
+        {
+            Sweep = [new SweepPoint(50, 50, 2.1, 2.6, 3.5, 5, 0, 2500)],
+        });
+
+        var markdown = await ReportAsync();
+
+        Line(markdown, "| scenario | metric | system | baseline | system / baseline | system, Redis | Redis / baseline | better |");
+        // 2.73 / 0.91 = 3.0; the system's oneroom has no Redis value.
+        Line(markdown, "| latency | delivery p50 (ms) | 1.85 | 0.91 | 2.03× | 2.73 | 3.00× | lower |");
+        Line(markdown, "| oneroom | acked sends per second (msg/s) | 10,975 | – | – | – | – | higher |");
+        Line(markdown, "| 50 | 1.2 ms | 2.5 ms | 0 | 0.9 ms | 1.1 ms | 0 | 2.1 ms | 3.5 ms | 0 |");
+        Line(markdown, "| 200 | – | – | – | 1 ms | 1.6 ms | 0 | – | – | – |");
+        Line(markdown, "- system-redis: 12 s in all; cpu gateway 14 % of a core, cpu silo 33 % of a core, cpu redis 6.5 % of a core.");
+    }
+
+    [Fact]
+    public async Task WithoutTheRedisProfileTheTablesKeepTheirColumns()
+    {
+        await WriteSystemAsync();
+        await WriteBaselineAsync();
+
+        var markdown = await ReportAsync();
+
+        Line(markdown, "| scenario | metric | system | baseline | system / baseline | better |");
+        Assert.DoesNotContain("system, Redis", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutTheSystemTheReportSaysSoAndItsColumnsReadNotRun()
     {
         await WriteBaselineAsync();
 
         var markdown = await ReportAsync();
 
-        Line(markdown, "**The system was not run** (its build output was not found or it did not become ready): the system columns are empty and only the baseline was measured.");
+        Line(markdown, "**The system with its embedded defaults was not run** (left out of `--profiles`, or its build output was not found or it did not become ready): its columns are empty.");
         Line(markdown, "| latency | delivery p50 (ms) | not run | 0.91 | – | lower |");
     }
 
