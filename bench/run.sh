@@ -143,6 +143,31 @@ run_scenarios() {
     done
 }
 
+# `failover` (Redis profile only): deploy/local/cluster.sh's three silos and two gateways on Redis,
+# one silo killed with SIGKILL at a time under sends, its fixed addresses (127.0.0.11-.22, Redis on
+# 6390) free. Its result goes with the Redis profile's.
+run_failover() {
+    local state="$RESULTS/cluster" silos="" ip name
+    local cluster="CLUSTER_STATE=$state CLUSTER_SKIP_BUILD=1 CLUSTER_FSYNC=$REDIS_FSYNC $ROOT/deploy/local/cluster.sh"
+    log "failover: deploy/local/cluster.sh up"
+    if ! env CLUSTER_STATE="$state" CLUSTER_SKIP_BUILD=1 CLUSTER_FSYNC="$REDIS_FSYNC" "$ROOT/deploy/local/cluster.sh" up >"$LOGS/cluster.log" 2>&1; then
+        log "failover: the local cluster did not come up (see $LOGS/cluster.log and $state)"
+        env CLUSTER_STATE="$state" "$ROOT/deploy/local/cluster.sh" down >>"$LOGS/cluster.log" 2>&1 || true
+        return 1
+    fi
+    echo "# failover: CLUSTER_FSYNC=$REDIS_FSYNC deploy/local/cluster.sh up (Redis, three silos, two gateways)" >>"$RESULTS/commands.txt"
+    for name in silo1 silo2 silo3; do
+        ip="127.0.0.1${name#silo}"
+        silos+="${silos:+,}$name=http://$ip:9464/health/ready"
+    done
+    mkdir -p "$RESULTS/system-redis"
+    bench failover --url http://127.0.0.21:8080 --target system-redis --silos "$silos" \
+        --kill "$cluster kill {name}" --start "$cluster start {name}" \
+        --out "$RESULTS/system-redis/failover.json" || log "failover failed"
+    cp "$state"/*.log "$LOGS/" 2>/dev/null || true
+    env CLUSTER_STATE="$state" "$ROOT/deploy/local/cluster.sh" down >>"$LOGS/cluster.log" 2>&1
+}
+
 # Whether --scenarios (when given) names this scenario.
 wanted() { [[ -z "$ONLY" || " ${ONLY//,/ } " == *" $1 "* ]]; }
 
@@ -287,6 +312,9 @@ if [[ $BASELINE_ONLY == 0 ]]; then
             stop_started
             SYSTEM_URL=""
         done
+        if [[ ",$PROFILES," == *",redis,"* && $QUICK == 0 ]] && wanted failover; then
+            run_failover || true
+        fi
     fi
 fi
 

@@ -26,6 +26,10 @@ internal static class BenchCommand
                        --clients --window (connections per client) --receivers --duration --warmup --api-key
           connections  10,000 idle sockets in 1,000 rooms: connect time, memory per socket, idle CPU
                        --connections --rooms --duration (idle seconds) --settle
+          failover     on a cluster of several silos: kill -9 one silo at a time under sends, time every
+                       room taking sends again, start it again; median and worst over the rounds
+                       --silos NAME=HEALTH-URL,... --kill 'CMD {name}' --start 'CMD {name}'
+                       --rooms --kills --interval (ms after each ack) --give-up
           idle         server CPU with no traffic   --duration
           idle-after   the same, run again once every other scenario is done (the servers are warm)
           scaling      one room at a fixed rate held by 10, then 1,000 sockets: silo CPU per
@@ -80,6 +84,7 @@ internal static class BenchCommand
                 "connections" => await RunScenarioAsync(parsed, ConnectionsScenario.RunAsync),
                 "idle" or "idle-after" => await RunScenarioAsync(parsed, IdleScenario.RunAsync),
                 "scaling" => await RunScenarioAsync(parsed, ScalingScenario.RunAsync),
+                "failover" => await RunScenarioAsync(parsed, FailoverScenario.RunAsync),
                 _ => throw new ArgumentException($"Unknown scenario or command '{parsed.Verb}'."),
             };
         }

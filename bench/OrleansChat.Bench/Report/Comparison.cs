@@ -7,7 +7,7 @@ namespace OrleansChat.Bench.Report;
 internal static class Comparison
 {
     /// <summary>The order scenarios appear in, which is also the order the runner runs them.</summary>
-    public static readonly string[] ScenarioOrder = ["idle", "connections", "latency", "sweep", "rooms", "manyrooms", "oneroom", "fanout", "scaling", "idle-after"];
+    public static readonly string[] ScenarioOrder = ["idle", "connections", "latency", "sweep", "rooms", "manyrooms", "oneroom", "fanout", "scaling", "failover", "idle-after"];
 
     public static List<ComparisonRow> Build(
         IReadOnlyDictionary<string, ScenarioResult> system,

@@ -70,4 +70,20 @@ public sealed class BenchArgsTests
 
         Assert.Equal(2, await BenchCommand.RunAsync(["latency", "--url", url]));
     }
+
+    [Theory]
+    [InlineData("silo1=http://127.0.0.11:9464/health/ready", "at least two silos")]
+    [InlineData("silo1,silo2", "NAME=HEALTH-URL items")]
+    public async Task FailoverRefusesSilosItCannotKillOneAtATimeBeforeKillingAnything(string silos, string message)
+    {
+        using var folder = new TempDirectory();
+        using var console = new CapturedConsole();
+        var marker = Path.Combine(folder.Path, "killed");
+
+        var exit = await BenchCommand.RunAsync(["failover", "--url", "http://127.0.0.1:9", "--silos", silos, "--kill", $"touch {marker}", "--start", "true"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, console.Text, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker));
+    }
 }
