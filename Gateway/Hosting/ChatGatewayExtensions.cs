@@ -53,6 +53,7 @@ public static class ChatGatewayExtensions
         // Registered after Kestrel's socket transport, so Kestrel tries it first (DirectSocketTransport).
         builder.Services.AddSingleton<DirectUpgrade>();
         builder.Services.AddSingleton<SendQueue>();
+        builder.Services.AddSingleton<DirectConnectionMetrics>();
         builder.Services.AddSingleton<IConnectionListenerFactory, DirectSocketTransport>();
 
         builder.Services.AddSingleton<RoomHub>();

@@ -30,6 +30,7 @@ public sealed partial class DirectSocketListener : IConnectionListener
     private readonly ISocketHost _host;
     private readonly ConnectionRegistry _registry;
     private readonly SocketConnectionContextFactory _kestrel;
+    private readonly DirectConnectionMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Channel<ConnectionContext> _handedOn = Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -43,7 +44,7 @@ public sealed partial class DirectSocketListener : IConnectionListener
     /// Starts accepting on <paramref name="listen"/>, a socket already bound and listening, at most
     /// <paramref name="connectionLimit"/> connections at once (Kestrel's <c>MaxConcurrentConnections</c>).
     /// </summary>
-    public DirectSocketListener(Socket listen, bool noDelay, long? connectionLimit, DirectUpgrade upgrade, ISocketHost host, ConnectionRegistry registry, SocketConnectionContextFactory kestrel, ILogger logger)
+    public DirectSocketListener(Socket listen, bool noDelay, long? connectionLimit, DirectUpgrade upgrade, ISocketHost host, ConnectionRegistry registry, SocketConnectionContextFactory kestrel, DirectConnectionMetrics metrics, ILogger logger)
     {
         _listen = listen;
         _connectionLimit = connectionLimit;
@@ -52,6 +53,7 @@ public sealed partial class DirectSocketListener : IConnectionListener
         _host = host;
         _registry = registry;
         _kestrel = kestrel;
+        _metrics = metrics;
         _logger = logger;
         EndPoint = listen.LocalEndPoint!;
         _accepting = AcceptLoopAsync();
@@ -137,37 +139,46 @@ public sealed partial class DirectSocketListener : IConnectionListener
             // Only IP endpoints are bound here (DirectSocketTransport.CanBind), so every socket is TCP;
             // Kestrel's own listener asks each socket for its local endpoint (a system call) to know.
             socket.NoDelay = _noDelay;
+            var measured = _metrics.Accepted(socket);
             if (!TryOpen())
             {
                 // As Kestrel's ConnectionLimitMiddleware (one per endpoint) refuses it: closed unread, no answer.
                 LogRejected(socket.RemoteEndPoint, _connectionLimit);
                 Shut(socket);
+                _metrics.Rejected(measured);
                 continue;
             }
 
             Interlocked.Increment(ref _connections);
-            _ = ServeAsync(socket);
+            _ = ServeAsync(socket, measured);
         }
 
         _handedOn.Writer.TryComplete();
     }
 
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, DirectConnectionMetrics.Connection measured)
     {
         // A connection counts against MaxConcurrentConnections until it is upgraded, as in Kestrel
         // (HttpProtocol's upgrade releases it), or, when handed on, until Kestrel has closed it.
         var counted = true;
+        // In Kestrel's metrics until handed on (Kestrel measures it from then), or until it ends here.
+        var measuredHere = true;
+        var upgraded = false;
+        string? errorType = null;
         try
         {
             var (admitted, silent) = await _upgrade.TryUpgradeAsync(socket, _stopping.Token);
             if (silent)
             {
+                errorType = DirectConnectionMetrics.KeepAliveTimeout;
                 Shut(socket);
                 return;
             }
 
             if (admitted is not { } admission)
             {
+                _metrics.HandedOn(measured);
+                measuredHere = false;
                 var connection = _kestrel.Create(socket);
                 counted = false;
                 connection.ConnectionClosed.Register(static state => ((DirectSocketListener)state!).Close(), this);
@@ -185,6 +196,8 @@ public sealed partial class DirectSocketListener : IConnectionListener
 
             // The socket's whole life runs in this frame: every async frame stays allocated while it is open.
             await using var taken = _upgrade.Accept(socket);
+            _metrics.UpgradeStarted(measured);
+            upgraded = true;
             await _host.RunAsync(taken.WebSocket, admission);
         }
         catch (Exception exception) when (exception is SocketException or OperationCanceledException or ObjectDisposedException)
@@ -202,6 +215,16 @@ public sealed partial class DirectSocketListener : IConnectionListener
             if (counted)
             {
                 Close();
+            }
+
+            if (upgraded)
+            {
+                _metrics.UpgradeEnded(measured);
+            }
+
+            if (measuredHere)
+            {
+                _metrics.Ended(measured, errorType);
             }
 
             if (Interlocked.Decrement(ref _connections) < 0)

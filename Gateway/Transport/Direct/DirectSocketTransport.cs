@@ -22,6 +22,7 @@ public sealed class DirectSocketTransport(
     DirectUpgrade upgrade,
     ISocketHost host,
     ConnectionRegistry registry,
+    DirectConnectionMetrics metrics,
     ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     /// <inheritdoc />
@@ -53,6 +54,6 @@ public sealed class DirectSocketTransport(
                 UnsafePreferInlineScheduling = options.UnsafePreferInlineScheduling,
             },
             loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
-        return new ValueTask<IConnectionListener>(new DirectSocketListener(listen, options.NoDelay, kestrelOptions.Value.Limits.MaxConcurrentConnections, upgrade, host, registry, kestrel, loggers.CreateLogger<DirectSocketListener>()));
+        return new ValueTask<IConnectionListener>(new DirectSocketListener(listen, options.NoDelay, kestrelOptions.Value.Limits.MaxConcurrentConnections, upgrade, host, registry, kestrel, metrics, loggers.CreateLogger<DirectSocketListener>()));
     }
 }
