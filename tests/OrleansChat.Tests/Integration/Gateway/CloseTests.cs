@@ -127,8 +127,11 @@ public sealed class CloseTests(ClusterFixture cluster)
             // Alice answers no ping while she does not read; the keep-alive must not be what ends her socket.
             ["Chat:Gateway:PongTimeout"] = "00:05:00",
         }, path: path);
+        // Bob watches from a gateway of his own with the default queue: a queue of 20 frames would close him too
+        // whenever a fan-out hands him more than that at once (the stream delivers queued messages together).
+        await using var watching = await GatewayHost.StartAsync(cluster.Cluster, path: path);
         var room = Rooms.New();
-        await using var bob = await ChatClient.ConnectAsync(gateway, "bob");
+        await using var bob = await ChatClient.ConnectAsync(watching, "bob");
         await bob.JoinAsync(room);
         await using var alice = await RawClient.ConnectAsync(gateway, "name=alice", receiveBufferSize: 4096);
         await alice.JoinAsync(room);
