@@ -39,8 +39,19 @@ public sealed class RawClient : IAsyncDisposable
     public async Task JoinAsync(string room)
     {
         await SendAsync($$"""{"type":"join","room":"{{room}}"}""");
-        while ((await ReadFrameAsync())?.Type() != "joined")
+        await ReadUntilAsync(f => f.Type() == "joined");
+    }
+
+    /// <summary>Reads frames up to the first that matches; the server's close before it fails.</summary>
+    public async Task<JsonElement> ReadUntilAsync(Func<JsonElement, bool> match)
+    {
+        while (true)
         {
+            var frame = await ReadFrameAsync() ?? throw new InvalidOperationException($"the server closed ({Socket.CloseStatus} {Socket.CloseStatusDescription}) before the frame came");
+            if (match(frame))
+            {
+                return frame;
+            }
         }
     }
 

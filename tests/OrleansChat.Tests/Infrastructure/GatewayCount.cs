@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OrleansChat.Tests.Infrastructure;
+
+/// <summary>
+/// What one gateway's counter has recorded, as it is recorded rather than at the next scrape. Only
+/// that gateway's: its meter comes from its host's <see cref="IMeterFactory"/>, which is the meter's
+/// scope (the runtime's DefaultMeterFactory), so other gateways in the test process are not counted.
+/// </summary>
+public sealed class GatewayCount : IDisposable
+{
+    private readonly MeterListener _listener;
+    private long _total;
+
+    /// <summary>Starts counting <paramref name="instrument"/> (such as <c>chat.gateway.slow_consumer.closes</c>) on <paramref name="gateway"/>.</summary>
+    public GatewayCount(GatewayHost gateway, string instrument)
+    {
+        var factory = gateway.Services.GetRequiredService<IMeterFactory>();
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (published, listener) =>
+            {
+                if (published.Meter.Scope == factory && published.Name == instrument)
+                {
+                    listener.EnableMeasurementEvents(published);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+        _listener.Start();
+    }
+
+    /// <summary>The sum recorded since this was made.</summary>
+    public long Total => Interlocked.Read(ref _total);
+
+    public void Dispose() => _listener.Dispose();
+}
