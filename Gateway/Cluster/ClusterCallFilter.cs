@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Orleans.Serialization.Invocation;
 
 namespace OrleansChat.Gateway.Cluster;
@@ -61,6 +62,7 @@ internal sealed partial class ClusterCallFilter(ClusterConnection connection, Ti
         for (var attempt = 1; ; attempt++)
         {
             Exception? failure;
+            ExceptionDispatchInfo? thrown = null;
             try
             {
                 await context.Invoke();
@@ -69,6 +71,7 @@ internal sealed partial class ClusterCallFilter(ClusterConnection connection, Ti
             catch (Exception exception)
             {
                 failure = exception;
+                thrown = ExceptionDispatchInfo.Capture(exception);
             }
 
             if (failure is null)
@@ -79,7 +82,10 @@ internal sealed partial class ClusterCallFilter(ClusterConnection connection, Ti
             var delay = TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 1000));
             if (!connection.IsConnected || time.GetElapsedTime(start) + delay >= RetryBudget)
             {
-                // The caller sees the failure as Orleans reported it (the response carries it).
+                // The caller sees the failure as Orleans reported it: in the response, or thrown (a response
+                // timeout is); returning without a response would make Orleans throw "invoked a broken filter"
+                // instead (OutgoingCallInvoker.Invoke).
+                thrown?.Throw();
                 return;
             }
 

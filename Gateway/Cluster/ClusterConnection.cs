@@ -11,6 +11,14 @@ namespace OrleansChat.Gateway.Cluster;
 /// the gateway sends nothing while it reaches no silo (<see cref="ClusterCallFilter"/>), so without
 /// the probe it would never find the silos that are still up, or come back.
 /// </summary>
+/// <remarks>
+/// After a loss, the connection counts as back only once a probe is answered, not when Orleans
+/// reports a gateway again: <c>ClientOutboundConnection.RunAsyncCore</c> raises the count as soon
+/// as the socket connects, before the silo has answered the connection preamble. A silo that is
+/// still starting accepts the socket and answers nothing for seconds (its connection is then
+/// dropped after Orleans' 5 s open timeout); counted as connected, requests went to it and got
+/// <c>unavailable</c> only after the response timeout, and the rooms' subscriptions made anew timed out.
+/// </remarks>
 public sealed partial class ClusterConnection(IServiceProvider services, ILogger<ClusterConnection> logger) : IClusterConnectionStatusObserver
 {
     /// <summary>How often a lost connection is probed.</summary>
@@ -24,10 +32,11 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
 
     private readonly Lock _lock = new();
     private TaskCompletionSource _connected = Completed();
+    private int _gateways;
     private bool _probing;
     private int _resubscribing;
 
-    /// <summary>True while the client has at least one gateway to the cluster.</summary>
+    /// <summary>True while the client has at least one gateway to the cluster that has answered since the last loss.</summary>
     public bool IsConnected => _connected.Task.IsCompleted;
 
     /// <summary>Marks the first successful connection (the client's start completes only once connected).</summary>
@@ -56,22 +65,12 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
     /// <inheritdoc />
     public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
     {
-        if (currentNumberOfGateways > 0)
-        {
-            SetConnected();
-        }
-        else
+        Volatile.Write(ref _gateways, currentNumberOfGateways);
+        if (currentNumberOfGateways == 0)
         {
             SetLost();
         }
-
-        if (connectionRecovered)
-        {
-            LogRecovered(currentNumberOfGateways);
-            // The hub is resolved lazily: it depends on the client whose services created this observer.
-            _ = services.GetRequiredService<RoomHub>().ResubscribeAllAsync();
-        }
-        else if (currentNumberOfGateways > 0 && currentNumberOfGateways < previousNumberOfGateways)
+        else if (IsConnected && currentNumberOfGateways < previousNumberOfGateways)
         {
             // A silo this gateway was connected to went away while others remain. Stream events on their
             // way to this client through that silo fail, and a pulling agent whose delivery to a client
@@ -80,6 +79,8 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
             LogSiloConnectionLost(previousNumberOfGateways, currentNumberOfGateways);
             _ = ResubscribeLaterAsync();
         }
+
+        // A gateway more while lost: the probe, running since the loss, finds out whether its silo answers.
     }
 
     /// <inheritdoc />
@@ -124,6 +125,15 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
         }
     }
 
+    // A probe was answered: the connection is back if a gateway is still open (one may have closed since).
+    private bool TryConfirm()
+    {
+        lock (_lock)
+        {
+            return Volatile.Read(ref _gateways) > 0 && _connected.TrySetResult();
+        }
+    }
+
     private void SetLost()
     {
         lock (_lock)
@@ -145,7 +155,7 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
     }
 
     // One cheap call to any silo (the management grain lists the silos) opens a connection through a gateway the client
-    // believes live; once one opens, Orleans reports the gateway count and the connection is back.
+    // believes live; the connection is back once such a call is answered.
     private async Task ProbeAsync()
     {
         var management = services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
@@ -163,6 +173,14 @@ public sealed partial class ClusterConnection(IServiceProvider services, ILogger
             try
             {
                 await management.GetHosts(onlyActive: true).WaitAsync(ProbePeriod * 4);
+                if (TryConfirm())
+                {
+                    var gateways = Volatile.Read(ref _gateways);
+                    LogRecovered(gateways);
+                    // The hub is resolved lazily: it depends on the client whose services created this observer.
+                    _ = services.GetRequiredService<RoomHub>().ResubscribeAllAsync();
+                    continue;
+                }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {

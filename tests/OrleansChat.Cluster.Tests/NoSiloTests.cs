@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -42,9 +44,10 @@ public sealed class NoSiloTests
             await Send(socket, new { type = "send", room = "lobby", id = "m-1", text = "before" });
             Assert.Equal(1, (await frames.NextAsync("ack")).GetProperty("seq").GetInt64());
 
+            var beforeKill = gateway.OutputLength;
             siloProcess.Kill();
             siloProcess.Dispose();
-            await gateway.WaitForOutputAsync("Lost the connection to the cluster", TimeSpan.FromSeconds(30));
+            await gateway.WaitForOutputAsync("Lost the connection to the cluster", TimeSpan.FromSeconds(30), beforeKill);
 
             var sent = Stopwatch.StartNew();
             await Send(socket, new { type = "send", room = "lobby", id = "m-2", text = "nobody there" });
@@ -61,9 +64,28 @@ public sealed class NoSiloTests
             Assert.True(sendAnswered < TimeSpan.FromSeconds(2), $"the send was answered after {sendAnswered}");
             Assert.True(joinAnswered < TimeSpan.FromSeconds(2), $"the join was answered after {joinAnswered}");
 
+            // Something that accepts connections on the silo's gateway port but never answers, as a silo that is
+            // still starting does: the gateway's client connects to it and counts it as a gateway, yet reaches no silo.
+            var mute = new TcpListener(IPAddress.Loopback, int.Parse(silo["Chat__Cluster__GatewayPort"], CultureInfo.InvariantCulture));
+            mute.Start();
+            try
+            {
+                using var accepted = await mute.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                var muteSent = Stopwatch.StartNew();
+                await Send(socket, new { type = "send", room = "lobby", id = "m-2", text = "nobody there" });
+                var muteError = await frames.NextAsync("error");
+                Assert.Equal("unavailable", muteError.GetProperty("code").GetString());
+                Assert.True(muteSent.Elapsed < TimeSpan.FromSeconds(2), $"the send with a mute gateway port was answered after {muteSent.Elapsed}");
+            }
+            finally
+            {
+                mute.Stop();
+            }
+
             // A silo again: the gateway finds it without any request of ours, and the retried id is stored once.
+            var beforeRestart = gateway.OutputLength;
             siloProcess = Programs.StartSilo(silo);
-            await gateway.WaitForOutputAsync("Connection to the cluster recovered", TimeSpan.FromSeconds(90));
+            await gateway.WaitForOutputAsync("Connection to the cluster recovered", TimeSpan.FromSeconds(90), beforeRestart);
             await Send(socket, new { type = "send", room = "lobby", id = "m-2", text = "nobody there" });
             Assert.Equal(2, (await frames.NextAsync("ack")).GetProperty("seq").GetInt64());
         }

@@ -79,11 +79,27 @@ internal sealed class ChildProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
-    /// <summary>Waits until the program wrote a line containing <paramref name="text"/>.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    /// <summary>How many characters the program wrote so far: a mark for <see cref="WaitForOutputAsync"/>.</summary>
+    public int OutputLength
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.Length;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the program wrote a line containing <paramref name="text"/>, after the first
+    /// <paramref name="after"/> characters (an <see cref="OutputLength"/> taken earlier) when given,
+    /// so that the same line written before does not count.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, int after = 0)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!Output.Contains(text, StringComparison.Ordinal))
+        while (!WroteSince(text, after))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -105,6 +121,14 @@ internal sealed class ChildProcess : IDisposable
         _disposed = true;
         Kill();
         _process.Dispose();
+    }
+
+    private bool WroteSince(string text, int after)
+    {
+        lock (_output)
+        {
+            return _output.ToString(after, _output.Length - after).Contains(text, StringComparison.Ordinal);
+        }
     }
 
     private void Append(string? line)
