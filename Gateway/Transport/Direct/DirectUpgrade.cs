@@ -100,6 +100,16 @@ public sealed partial class DirectUpgrade(
                 return (null, false);
             }
 
+            // A client that has sent its FIN already (a request, then shutdown(SHUT_WR)) is one Kestrel does not answer:
+            // Kestrel takes a FIN as the end of the connection (HttpConnection.OnConnectionClosed → Http1Connection's
+            // OnInputOrOutputCompleted aborts the output), so the response goes out only if written before the FIN is
+            // read. Taken here it got a 101; it goes to Kestrel unread instead, which reads the head and the FIN.
+            if (PeerHasEnded(socket))
+            {
+                LogEnded(socket.RemoteEndPoint);
+                return (null, false);
+            }
+
             // The head is in the socket's receive buffer already; bytes after it stay for the WebSocket.
             for (var taken = 0; taken < length;)
             {
@@ -143,6 +153,31 @@ public sealed partial class DirectUpgrade(
         return new DirectSocket(socket, stream, webSocket, keepAlive.Track(webSocket, stream), registry, transport.Value.CloseTimeout);
     }
 
+    /// <summary>
+    /// Whether the peer's FIN has come (the connection is in CLOSE_WAIT), read without taking a byte: Linux's
+    /// <c>TCP_INFO</c> starts with the connection's state (<c>tcpi_state</c>, include/uapi/linux/tcp.h;
+    /// <c>TCP_CLOSE_WAIT</c> is 8 in include/net/tcp_states.h). Neither a peek nor a zero-byte receive tells
+    /// it while the head is unread. Elsewhere, false.
+    /// </summary>
+    private static bool PeerHasEnded(Socket socket)
+    {
+        const int IpProtoTcp = 6, TcpInfo = 11, TcpCloseWait = 8;
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        Span<byte> info = stackalloc byte[8];
+        try
+        {
+            return socket.GetRawSocketOption(IpProtoTcp, TcpInfo, info) > 0 && info[0] == TcpCloseWait;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     // RFC 6455 section 5.2: no reserved bits, a defined opcode, and (from a client) the mask bit.
     private static bool StartsLikeAClientFrame(ReadOnlySpan<byte> bytes) =>
         (bytes[0] & 0x70) == 0 && (bytes[0] & 0x0F) is 0 or 1 or 2 or 8 or 9 or 10 && (bytes.Length < 2 || (bytes[1] & 0x80) != 0);
@@ -157,6 +192,9 @@ public sealed partial class DirectUpgrade(
         var admission = await host.AdmitAsync(head.Origin, own, query.GetValueOrDefault("name"), query.GetValueOrDefault("token"));
         return admission.Identity;
     }
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Debug, Message = "Connection from {Remote} ended its side after its upgrade request; left to Kestrel, which does not answer it")]
+    private partial void LogEnded(System.Net.EndPoint? remote);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Connection from {Remote} sent nothing in {Timeout}; closed, as Kestrel closes it")]
     private partial void LogSilent(System.Net.EndPoint? remote, TimeSpan timeout);
