@@ -89,14 +89,17 @@ public sealed class ChatClient : IAsyncDisposable
     public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, int skip = 0, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+
+        // Frames only ever get appended, so each is matched once: a wait over thousands of frames stays linear.
+        var next = skip;
         while (true)
         {
             var frames = Frames;
-            for (var i = skip; i < frames.Count; i++)
+            for (; next < frames.Count; next++)
             {
-                if (match(frames[i]))
+                if (match(frames[next]))
                 {
-                    return frames[i];
+                    return frames[next];
                 }
             }
 
@@ -111,7 +114,7 @@ public sealed class ChatClient : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException("no matching frame; got: " + string.Join(" | ", Frames.Skip(skip).Select(f => f.GetRawText())));
+                throw new TimeoutException("no matching frame; " + Describe(Frames, skip));
             }
         }
     }
@@ -119,15 +122,36 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>Waits until at least <paramref name="count"/> frames match.</summary>
     public async Task<IReadOnlyList<JsonElement>> WaitForCountAsync(Func<JsonElement, bool> match, int count, TimeSpan? timeout = null)
     {
-        await WaitForAsync(_ => Frames.Count(match) >= count, 0, timeout);
+        var matched = 0;
+        try
+        {
+            await WaitForAsync(f => match(f) && ++matched >= count, 0, timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{matched} of {count} frames matched; " + Describe(Frames, 0));
+        }
+
         return Frames.Where(match).ToArray();
     }
-
     /// <summary>When the server's close frame arrived (before this client answered it), once it has.</summary>
     public DateTimeOffset? ClosedAt { get; private set; }
 
     /// <summary>Waits until the server closed the socket.</summary>
     public Task WaitForCloseAsync(TimeSpan? timeout = null) => _reader.WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
+
+    /// <summary>
+    /// The frames after <paramref name="skip"/> for a failure message: the count and the last few, each cut short,
+    /// since a test of large messages receives megabytes.
+    /// </summary>
+    private static string Describe(IReadOnlyList<JsonElement> frames, int skip)
+    {
+        const int Last = 20;
+        const int Chars = 300;
+        var got = Math.Max(0, frames.Count - skip);
+        var shown = frames.Skip(Math.Max(skip, frames.Count - Last)).Select(f => f.GetRawText()).Select(t => t.Length <= Chars ? t : t[..Chars] + $"…({t.Length} chars)");
+        return $"got {got} frames{(got > Last ? $", the last {Last}" : "")}: " + string.Join(" | ", shown);
+    }
 
     private async Task ReadLoopAsync()
     {

@@ -12,8 +12,12 @@ public sealed class GatewayCount : IDisposable
 {
     private readonly MeterListener _listener;
     private long _total;
+    private long _measurements;
 
-    /// <summary>Starts counting <paramref name="instrument"/> (such as <c>chat.gateway.slow_consumer.closes</c>) on <paramref name="gateway"/>.</summary>
+    /// <summary>
+    /// Starts counting <paramref name="instrument"/> (such as <c>chat.gateway.slow_consumer.closes</c>, or a histogram
+    /// such as <c>chat.gateway.delivery.latency</c>, whose <see cref="Measurements"/> count what it timed) on <paramref name="gateway"/>.
+    /// </summary>
     public GatewayCount(GatewayHost gateway, string instrument)
     {
         var factory = gateway.Services.GetRequiredService<IMeterFactory>();
@@ -27,12 +31,20 @@ public sealed class GatewayCount : IDisposable
                 }
             },
         };
-        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
+        {
+            Interlocked.Add(ref _total, value);
+            Interlocked.Increment(ref _measurements);
+        });
+        _listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _measurements));
         _listener.Start();
     }
 
     /// <summary>The sum recorded since this was made.</summary>
     public long Total => Interlocked.Read(ref _total);
+
+    /// <summary>How many measurements were recorded since this was made (for a histogram, how many things it timed).</summary>
+    public long Measurements => Interlocked.Read(ref _measurements);
 
     public void Dispose() => _listener.Dispose();
 }
