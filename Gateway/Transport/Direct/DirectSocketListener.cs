@@ -16,8 +16,8 @@ namespace OrleansChat.Gateway.Transport.Direct;
 /// <remarks>
 /// Kestrel's accept loop calls <see cref="AcceptAsync"/> and its connection manager only ever sees
 /// the connections handed on, so the ones served here are stopped here: when Kestrel disposes the
-/// listener, after the drain (<see cref="Hosting.DrainOnShutdown"/>) has had its time, the sockets
-/// still open are aborted (<see cref="ConnectionRegistry.AbortAll"/>), as Kestrel aborts its own
+/// listener, after the drain (<see cref="Hosting.DrainOnShutdown"/>) has had its time (waited for in
+/// <see cref="UnbindAsync"/>, within the shutdown's token), the sockets still open are aborted (<see cref="ConnectionRegistry.AbortAll"/>), as Kestrel aborts its own
 /// connections left at the end of a shutdown.
 /// </remarks>
 public sealed partial class DirectSocketListener : IConnectionListener
@@ -81,6 +81,22 @@ public sealed partial class DirectSocketListener : IConnectionListener
     {
         _listen.Dispose();
         await _accepting;
+        // Kestrel gives its own connections the rest of the shutdown to close after unbinding, and
+        // only then disposes the listener (TransportManagerBase.StopTransportsAsync: UnbindAsync,
+        // CloseAllConnectionsAsync with the same token, abort, DisposeAsync). The sockets served here
+        // are not Kestrel's, so they get that time here: a drain under way (ApplicationStopping fired
+        // first) sends what each socket holds and its 1001 before DisposeAsync aborts what is left.
+        if (!_registry.IsAccepting)
+        {
+            try
+            {
+                await _registry.WaitForEmptyAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The shutdown timeout ran out: DisposeAsync aborts the rest, as Kestrel aborts its own.
+            }
+        }
     }
 
     /// <inheritdoc />
