@@ -68,12 +68,27 @@ public sealed partial class WebSocketEndpoint(
 
         try
         {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
             {
                 KeepAliveInterval = _transport.PingInterval,
                 KeepAliveTimeout = _transport.PongTimeout,
             });
-            await RunAsync(socket, identity);
+            try
+            {
+                await RunAsync(socket, identity);
+            }
+            finally
+            {
+                // ASP.NET Core's WebSocketMiddleware puts an AbortStream under the socket whose Dispose aborts the
+                // HttpContext when the WebSocket is Aborted, and Kestrel ends an aborted connection with a reset that
+                // drops what it has not sent. A WebSocket that failed its peer (a bad frame: it sent its own 1002 and
+                // marked itself Aborted, dotnet/runtime's ManagedWebSocket) is left undisposed, so Kestrel sends that
+                // close and ends the connection with a FIN; any other Aborted socket was disposed by its Abort.
+                if (socket.State != WebSocketState.Aborted)
+                {
+                    socket.Dispose();
+                }
+            }
         }
         finally
         {

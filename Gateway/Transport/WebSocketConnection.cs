@@ -42,6 +42,9 @@ public sealed partial class WebSocketConnection : IDisposable
     // registers an abort with a cancelable token, and the socket's receive another).
     private Timer? _closeTimeout;
 
+    // Set by the read loop when the WebSocket failed the peer for a protocol error (it has sent its own close).
+    private bool _peerFailed;
+
     /// <summary>Wraps an accepted socket; <paramref name="id"/> is sent to the client in <c>welcome</c>.</summary>
     public WebSocketConnection(WebSocket socket, string id, TransportLimits limits, ILogger logger)
     {
@@ -226,6 +229,16 @@ public sealed partial class WebSocketConnection : IDisposable
                 }
             }
         }
+        catch (WebSocketException exception) when (exception.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // The peer broke the protocol (a bad frame, bad UTF-8, a bad close): the WebSocket has sent its close
+            // (1002 or 1007) after what it had been given and marked itself aborted without ending the connection
+            // (dotnet/runtime's ManagedWebSocket: CloseWithReceiveErrorAndThrowAsync, then OnAborted, no Dispose).
+            // RFC 6455 section 7.1.7 lets the server close TCP now; it must not abort, which would reset the
+            // connection and drop that close (Kestrel closes an aborted connection with linger 0).
+            Volatile.Write(ref _peerFailed, true);
+            LogReadEnded(Id, exception.Message);
+        }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // A peer that vanishes or a close that timed out is an ordinary end of a connection.
@@ -237,7 +250,7 @@ public sealed partial class WebSocketConnection : IDisposable
             RequestClose(_socket.CloseStatus is { } peer and not WebSocketCloseStatus.Empty ? peer : WebSocketCloseStatus.NormalClosure, "");
             await _senderDone.Task;
             await AwaitPeerCloseAsync();
-            if (_socket.State != WebSocketState.Closed)
+            if (_socket.State != WebSocketState.Closed && !Volatile.Read(ref _peerFailed))
             {
                 _socket.Abort();
             }
@@ -349,7 +362,12 @@ public sealed partial class WebSocketConnection : IDisposable
                 _outbound?.Clear();
             }
 
-            _socket.Abort();
+            // An aborted WebSocket needs no second abort: the close timeout has aborted the connection already,
+            // or the WebSocket failed the peer itself and the read loop ends the connection gracefully.
+            if (_socket.State != WebSocketState.Aborted)
+            {
+                _socket.Abort();
+            }
         }
 
         _senderDone.TrySetResult();

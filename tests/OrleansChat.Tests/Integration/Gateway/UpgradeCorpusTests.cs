@@ -43,6 +43,10 @@ public sealed class UpgradeCorpusTests(ClusterFixture cluster)
                 {
                     differences.Add($"{c.Name}: direct '{onDirect}', Kestrel '{onKestrel}'");
                 }
+                else if (c.BadFrameAfter && !onDirect.EndsWith(" then close 1002 and a FIN", StringComparison.Ordinal))
+                {
+                    differences.Add($"{c.Name}: '{onDirect}' on both, not the 1002 and a FIN after the welcome");
+                }
                 else if (onDirect.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal))
                 {
                     upgrades++;
@@ -125,11 +129,44 @@ public sealed class UpgradeCorpusTests(ClusterFixture cluster)
         try
         {
             var (_, payload) = await RawUpgrade.ReadFrameAsync(stream, limit.Token);
-            return Encoding.UTF8.GetString(payload).Contains("\"type\":\"welcome\"", StringComparison.Ordinal) ? status : status + " without a welcome";
+            if (!Encoding.UTF8.GetString(payload).Contains("\"type\":\"welcome\"", StringComparison.Ordinal))
+            {
+                return status + " without a welcome";
+            }
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException)
         {
             return status + " and then " + exception.GetType().Name;
+        }
+
+        return request.BadFrameAfter ? status + " then " + await EndAsync(stream, limit.Token) : status;
+    }
+
+    /// <summary>How a socket that was sent a bad frame ends: its close frame's code, then a FIN or a reset.</summary>
+    private static async Task<string> EndAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (header, payload) = await RawUpgrade.ReadFrameAsync(stream, cancellationToken);
+            if (header != 0x88 || payload.Length < 2)
+            {
+                return $"a frame 0x{header:x2} of {payload.Length} bytes";
+            }
+
+            var code = (payload[0] << 8) | payload[1];
+            return await stream.ReadAsync(new byte[1], cancellationToken) == 0 ? $"close {code} and a FIN" : $"close {code} and more";
+        }
+        catch (EndOfStreamException)
+        {
+            return "a FIN without a close";
+        }
+        catch (IOException exception)
+        {
+            return "a reset (" + exception.GetType().Name + ")";
+        }
+        catch (OperationCanceledException)
+        {
+            return "no end in 20 s";
         }
     }
 
@@ -251,8 +288,10 @@ public sealed class UpgradeCorpusTests(ClusterFixture cluster)
         yield return Make("bare CR inside a header value", headers: [.. valid, ("X-A", "a\rb")]);
         yield return Make("blank line ends with a bare LF") with { Raw = "GET /ws?name=alice HTTP/1.1\r\n" + string.Concat(valid.Select(h => $"{h.Name}: {h.Value}\r\n")) + "\n" };
         yield return Make("leading blank line") with { Raw = "\r\nGET /ws?name=alice HTTP/1.1\r\n" + string.Concat(valid.Select(h => $"{h.Name}: {h.Value}\r\n")) + "\r\n" };
-        // Not "two upgrade requests pipelined": both paths give it to Kestrel, whose answer races a reset after the
-        // WebSocket fails the second request (Gateway/Transport/Direct/README.md, known differences).
+        // The bytes after the head are not a client frame: the WebSocket fails them with close 1002 after the welcome.
+        var head = "GET /ws?name=alice HTTP/1.1\r\n" + string.Concat(valid.Select(h => $"{h.Name}: {h.Value}\r\n")) + "\r\n";
+        yield return new Case("two upgrade requests pipelined", head + head) { BadFrameAfter = true };
+        yield return new Case("valid, then bytes that are not a frame", head + "hello world\r\n\r\n") { BadFrameAfter = true };
         yield return Make("health request before an upgrade") with { Raw = "GET /health/live HTTP/1.1\r\nHost: {host}\r\n\r\nGET /ws?name=alice HTTP/1.1\r\n" + string.Concat(valid.Select(h => $"{h.Name}: {h.Value}\r\n")) + "\r\n" };
 
         var random = new Random(23);
@@ -286,6 +325,9 @@ public sealed class UpgradeCorpusTests(ClusterFixture cluster)
     private sealed record Case(string Name, string Raw, bool ThenClose = false)
     {
         public byte[]? Binary { get; init; }
+
+        /// <summary>Bytes that are not a client frame follow the head: a 101 is followed by close 1002 and a FIN.</summary>
+        public bool BadFrameAfter { get; init; }
 
         public byte[] Bytes(string authority) => Binary ?? Encoding.Latin1.GetBytes(Raw.Replace("{host}", authority, StringComparison.Ordinal));
 
