@@ -15,6 +15,7 @@ scenario_args() {
         latency) echo "latency --receivers 50 --rate 200 --duration 20 --warmup 2" ;;
         sweep) echo "sweep --receivers 50 --rates 50,100,200,400 --duration 5 --warmup 1" ;;
         rooms) echo "rooms --rooms 500 --clients-per-room 4 --duration 15 --warmup 2" ;;
+        manyrooms) echo "manyrooms --rooms 100 --clients-per-room 10 --per-client-rate 2 --duration 15 --warmup 2" ;;
         oneroom) echo "oneroom --clients 4 --window 16 --duration 15 --warmup 5 --api-key $API_KEY" ;;
         fanout) echo "fanout --receivers 1000 --senders 40 --duration 15 --steady-rate 100 --steady-duration 10" ;;
         scaling) echo "scaling --sockets 10,1000 --rate 72 --duration 10 --idle 4 --repeat 2" ;;
@@ -57,13 +58,14 @@ launch_system() {
     SYSTEM_PIDS="gateway=$gateway_pid,silo=$silo_pid"
 }
 
-# Stops every process in STARTED_PIDS and waits for it.
+# Stops every process in STARTED_PIDS, the last started first, each ended before the next: a
+# gateway before its silo, a silo before its redis-server (which it still needs to leave the
+# cluster's membership; stopped together, the silo retried its membership writes for minutes).
 stop_started() {
-    local pid
-    for pid in "${STARTED_PIDS[@]}"; do
+    local i pid
+    for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
+        pid="${STARTED_PIDS[i]}"
         kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${STARTED_PIDS[@]}"; do
         wait "$pid" 2>/dev/null || true
     done
     STARTED_PIDS=()
