@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansChat.Tests.Infrastructure;
 
@@ -20,24 +19,15 @@ public sealed class GatewayCount : IDisposable
     /// </summary>
     public GatewayCount(GatewayHost gateway, string instrument)
     {
-        var factory = gateway.Services.GetRequiredService<IMeterFactory>();
-        _listener = new MeterListener
-        {
-            InstrumentPublished = (published, listener) =>
+        _listener = GatewayMeterListener.Start(
+            gateway,
+            published => published.Name == instrument,
+            (_, value, _, _) =>
             {
-                if (published.Meter.Scope == factory && published.Name == instrument)
-                {
-                    listener.EnableMeasurementEvents(published);
-                }
+                Interlocked.Add(ref _total, value);
+                Interlocked.Increment(ref _measurements);
             },
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
-        {
-            Interlocked.Add(ref _total, value);
-            Interlocked.Increment(ref _measurements);
-        });
-        _listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _measurements));
-        _listener.Start();
+            (_, _, _, _) => Interlocked.Increment(ref _measurements));
     }
 
     /// <summary>The sum recorded since this was made.</summary>

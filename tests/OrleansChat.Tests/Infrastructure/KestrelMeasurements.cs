@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansChat.Tests.Infrastructure;
 
@@ -14,23 +13,17 @@ public sealed class KestrelMeasurements : IDisposable
     /// <summary>Kestrel's meter name.</summary>
     public const string MeterName = "Microsoft.AspNetCore.Server.Kestrel";
 
-    private readonly MeterListener _listener = new();
+    private readonly MeterListener _listener;
     private readonly ConcurrentQueue<Measurement> _all = new();
 
     /// <summary>Starts listening to <paramref name="gateway"/>'s Kestrel instruments.</summary>
     public KestrelMeasurements(GatewayHost gateway)
     {
-        var factory = gateway.Services.GetRequiredService<IMeterFactory>();
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument, value, tags));
-        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument, value, tags));
-        _listener.Start();
+        _listener = GatewayMeterListener.Start(
+            gateway,
+            instrument => instrument.Meter.Name == MeterName,
+            (instrument, value, tags, _) => Add(instrument, value, tags),
+            (instrument, value, tags, _) => Add(instrument, value, tags));
     }
 
     /// <summary>What was measured so far, in order.</summary>
