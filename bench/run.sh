@@ -148,11 +148,12 @@ run_scenarios() {
 # 6390) free. Its result goes with the Redis profile's.
 run_failover() {
     local state="$RESULTS/cluster" silos="" ip name
-    local cluster="CLUSTER_STATE=$state CLUSTER_SKIP_BUILD=1 CLUSTER_FSYNC=$REDIS_FSYNC $ROOT/deploy/local/cluster.sh"
+    # One command line for every call, the bench's --kill and --start included (it runs them with bash -c).
+    local cluster="CLUSTER_STATE='$state' CLUSTER_SKIP_BUILD=1 CLUSTER_FSYNC=$REDIS_FSYNC '$ROOT/deploy/local/cluster.sh'"
     log "failover: deploy/local/cluster.sh up"
-    if ! env CLUSTER_STATE="$state" CLUSTER_SKIP_BUILD=1 CLUSTER_FSYNC="$REDIS_FSYNC" "$ROOT/deploy/local/cluster.sh" up >"$LOGS/cluster.log" 2>&1; then
+    if ! bash -c "$cluster up" >"$LOGS/cluster.log" 2>&1; then
         log "failover: the local cluster did not come up (see $LOGS/cluster.log and $state)"
-        env CLUSTER_STATE="$state" "$ROOT/deploy/local/cluster.sh" down >>"$LOGS/cluster.log" 2>&1 || true
+        bash -c "$cluster down" >>"$LOGS/cluster.log" 2>&1 || true
         return 1
     fi
     echo "# failover: CLUSTER_FSYNC=$REDIS_FSYNC deploy/local/cluster.sh up (Redis, three silos, two gateways)" >>"$RESULTS/commands.txt"
@@ -165,7 +166,7 @@ run_failover() {
         --kill "$cluster kill {name}" --start "$cluster start {name}" \
         --out "$RESULTS/system-redis/failover.json" || log "failover failed"
     cp "$state"/*.log "$LOGS/" 2>/dev/null || true
-    env CLUSTER_STATE="$state" "$ROOT/deploy/local/cluster.sh" down >>"$LOGS/cluster.log" 2>&1
+    bash -c "$cluster down" >>"$LOGS/cluster.log" 2>&1
 }
 
 # Whether --scenarios (when given) names this scenario.

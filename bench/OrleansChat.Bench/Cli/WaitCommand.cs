@@ -14,9 +14,27 @@ internal static class WaitCommand
         args.ThrowIfUnused();
         LoopbackConnector.ResolveLoopback(url.Host);
 
+        var started = Stopwatch.GetTimestamp();
+        var (ready, last) = await UntilReadyAsync(url, timeout);
+        if (ready)
+        {
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(url.ToString())} ready after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s[/]");
+            return 0;
+        }
+
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(url.ToString())} not ready after {timeout.TotalSeconds} s ({Markup.Escape(last)})[/]");
+        return 1;
+    }
+
+    /// <summary>
+    /// Polls <paramref name="url"/> until it answers 2xx or <paramref name="timeout"/> passes; false with the last
+    /// answer (a status or the error) when it never did.
+    /// </summary>
+    internal static async Task<(bool Ready, string Last)> UntilReadyAsync(Uri url, TimeSpan timeout)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var started = Stopwatch.GetTimestamp();
-        string last = "no answer";
+        var last = "no answer";
         while (Stopwatch.GetElapsedTime(started) < timeout)
         {
             try
@@ -24,8 +42,7 @@ internal static class WaitCommand
                 using var response = await http.GetAsync(url);
                 if (response.IsSuccessStatusCode)
                 {
-                    AnsiConsole.MarkupLine($"[grey]{Markup.Escape(url.ToString())} ready after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s[/]");
-                    return 0;
+                    return (true, last);
                 }
 
                 last = $"HTTP {(int)response.StatusCode}";
@@ -38,7 +55,6 @@ internal static class WaitCommand
             await Task.Delay(250);
         }
 
-        AnsiConsole.MarkupLine($"[red]{Markup.Escape(url.ToString())} not ready after {timeout.TotalSeconds} s ({Markup.Escape(last)})[/]");
-        return 1;
+        return (false, last);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OrleansChat.Bench.Cli;
 using OrleansChat.Bench.Measure;
 using OrleansChat.Bench.Results;
 
@@ -27,7 +28,6 @@ internal static class FailoverScenario
         var giveUp = TimeSpan.FromSeconds(context.Args.GetDouble("give-up", 30));
         context.Args.ThrowIfUnused();
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var recoveries = new List<double>();
         var notes = new List<string>
         {
@@ -40,7 +40,7 @@ internal static class FailoverScenario
             var (name, health) = silos[round % silos.Count];
             foreach (var silo in silos)
             {
-                await WaitReadyAsync(http, silo.Health);
+                await WaitReadyAsync(silo.Health);
             }
 
             await using var pool = new ClientPool(context);
@@ -75,7 +75,7 @@ internal static class FailoverScenario
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}: kill -9 {name}; every room taking sends {recoveries[^1]:0.00} s after; {delayedRooms[^1]} of {roomCount} rooms waited more than 0.5 s (those the silo held); {probes.Sum(p => p.Unavailable)} `unavailable` answers."));
 
             await RunAsync(start.Replace("{name}", name, StringComparison.Ordinal));
-            await WaitReadyAsync(http, health);
+            await WaitReadyAsync(health);
         }
 
         if (otherErrors.Count > 0)
@@ -124,32 +124,19 @@ internal static class FailoverScenario
         }
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Uri health)
+    private static async Task WaitReadyAsync(Uri health)
     {
-        await WaitUntilAsync(
-            async () =>
-            {
-                try
-                {
-                    using var response = await http.GetAsync(health);
-                    return response.IsSuccessStatusCode;
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                {
-                    return false;
-                }
-            },
-            ReadyTimeout,
-            $"{health} answering 200");
+        var (ready, last) = await WaitCommand.UntilReadyAsync(health, ReadyTimeout);
+        if (!ready)
+        {
+            throw new InvalidOperationException($"{health} did not answer 200 within {ReadyTimeout.TotalSeconds:0} s ({last}).");
+        }
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), timeout, what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (!await condition())
+        while (!condition())
         {
             if (Stopwatch.GetTimestamp() > deadline)
             {
